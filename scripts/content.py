@@ -1,0 +1,198 @@
+"""The content model: question pages, their front matter, the snippets they include.
+
+Layout (see README.md):
+    docs/<topic>/<question>.zh.md + .en.md   one question, two languages
+    docs/<topic>/index.<lang>.md             the topic's index page
+    snippets/<topic>/<name>.py + <name>.out  code a page includes, and its recorded output
+
+Everything that reads pages goes through this module, so the rules live in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SNIPPETS = ROOT / "snippets"
+DATA = ROOT / "scripts" / "data"
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+# Front matter keys a question page may carry (DESIGN.md, "Content model").
+QUESTION_KEYS = {"id", "tags", "level", "seeds"}
+REQUIRED_KEYS = {"id", "tags", "level"}
+# Page-level keys Material understands, allowed on any page.
+MATERIAL_KEYS = {"title", "description", "hide", "search", "icon", "status"}
+
+# The sections of a question page, in order (after the H1 that states the question).
+SECTIONS = {
+    "zh": ["30 秒回答", "详细解答", "可运行示例", "常见误区", "相关问题", "其他问法"],
+    "en": [
+        "30-second answer",
+        "Detailed answer",
+        "Runnable example",
+        "Pitfalls",
+        "Related questions",
+        "Other phrasings",
+    ],
+}
+
+ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+INCLUDE_RE = re.compile(r"^\s*-{1,}8<-{1,}\s+\"([^\"]+)\"\s*$", re.MULTILINE)
+FENCE_RE = re.compile(r"^(\s*)(`{3,}|~{3,})([^\n]*)\n(.*?)^\1\2\s*$", re.MULTILINE | re.DOTALL)
+H1_RE = re.compile(r"^# (.+)$", re.MULTILINE)
+H2_RE = re.compile(r"^## (.+?)\s*(?:\{[^}]*\})?$", re.MULTILINE)
+
+
+class ContentError(Exception):
+    """A content rule is broken; the message names the file and says what to do."""
+
+
+@dataclass
+class Page:
+    path: Path
+    lang: str
+    meta: dict
+    body: str
+    topic: str = field(init=False)
+    stem: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        rel = self.path.relative_to(DOCS)
+        self.topic = rel.parts[0] if len(rel.parts) > 1 else ""
+        self.stem = rel.name[: -len(f".{self.lang}.md")]
+
+    @property
+    def rel(self) -> str:
+        return self.path.relative_to(ROOT).as_posix()
+
+    @property
+    def is_question(self) -> bool:
+        return bool(self.topic) and self.stem != "index"
+
+    @property
+    def twin_path(self) -> Path:
+        other = "en" if self.lang == "zh" else "zh"
+        return self.path.with_name(f"{self.stem}.{other}.md")
+
+    @property
+    def title(self) -> str:
+        match = H1_RE.search(self.body)
+        return match.group(1).strip() if match else ""
+
+    @property
+    def includes(self) -> list[str]:
+        """Repository-relative paths of every file the page includes with --8<--."""
+        return INCLUDE_RE.findall(self.body)
+
+    @property
+    def sections(self) -> list[str]:
+        return [h.strip() for h in H2_RE.findall(self.body)]
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(
+            f"{path.relative_to(ROOT)}: not valid UTF-8 ({exc}). Save it as UTF-8."
+        ) from exc
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
+    rel = path.relative_to(ROOT)
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---\n", 4)
+    if end == -1:
+        raise ContentError(
+            f"{rel}: front matter opened with '---' is never closed by a '---' line."
+        )
+    try:
+        meta = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{rel}: front matter is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise ContentError(f"{rel}: front matter must be a mapping of keys to values.")
+    return meta, text[end + 5 :]
+
+
+def lang_of(path: Path) -> str | None:
+    for lang in LANGS:
+        if path.name.endswith(f".{lang}.md"):
+            return lang
+    return None
+
+
+def load_page(path: Path) -> Page:
+    lang = lang_of(path)
+    if lang is None:
+        raise ContentError(
+            f"{path.relative_to(ROOT)}: page name has no language suffix; "
+            "name it <stem>.zh.md or <stem>.en.md."
+        )
+    meta, body = split_front_matter(read_text(path), path)
+    return Page(path=path, lang=lang, meta=meta, body=body)
+
+
+def iter_pages() -> list[Page]:
+    return [load_page(p) for p in sorted(DOCS.rglob("*.md"))]
+
+
+def question_pages(lang: str | None = None) -> list[Page]:
+    return [p for p in iter_pages() if p.is_question and (lang is None or p.lang == lang)]
+
+
+def snippet_files() -> list[Path]:
+    return sorted(SNIPPETS.rglob("*.py"))
+
+
+def recorded_output_path(snippet: Path) -> Path:
+    return snippet.with_suffix(".out")
+
+
+def pages_including(rel_path: str) -> list[str]:
+    """Pages (repo-relative) whose --8<-- includes name `rel_path`."""
+    return sorted(p.rel for p in iter_pages() if rel_path in p.includes)
+
+
+@cache
+def vocabulary() -> dict:
+    """scripts/data/tags.yml: tag key -> {zh: label, en: label}."""
+    return yaml.safe_load((DATA / "tags.yml").read_text(encoding="utf-8"))
+
+
+@cache
+def levels() -> dict:
+    """scripts/data/levels.yml: level key -> {zh: label, en: label}."""
+    return yaml.safe_load((DATA / "levels.yml").read_text(encoding="utf-8"))
+
+
+class _MkdocsLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without evaluating its tags (!ENV, !!python/...)."""
+
+
+_MkdocsLoader.add_multi_constructor(
+    "",
+    lambda loader, suffix, node: (
+        loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+    ),
+)
+
+
+def mkdocs_config() -> dict:
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkdocsLoader)  # noqa: S506
+
+
+def plugin_config(config: dict, name: str) -> dict:
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and name in plugin:
+            return plugin[name] or {}
+    raise KeyError(f"mkdocs.yml has no '{name}' plugin")

@@ -1,0 +1,528 @@
+#!/usr/bin/env python3
+"""Run every snippet as a reader would run it, compare its output with what the page shows.
+
+    python scripts/verify.py                       # every snippet, CPU, all cores
+    python scripts/verify.py snippets/training     # a folder or some files
+    python scripts/verify.py --record FILE.py      # accept FILE's new output (rewrites FILE.out)
+    python scripts/verify.py --device cuda         # the CUDA-marked snippets, on the GPU
+
+How it stays fast: this process imports the heavy libraries the snippets use (torch,
+scikit-learn, ...) once, then forks one child per snippet, `--jobs` at a time. A child
+starts with those modules loaded but shares nothing else with its siblings.
+
+How it stays faithful to `python snippet.py`: each child gets a fresh temporary working
+directory, `__name__ == "__main__"`, its own argv and sys.path[0], freshly seeded random
+generators (a snippet that forgets to seed is caught by the output comparison), warnings
+turned into errors, a timeout, and the sandbox in scripts/sandbox (no network beyond
+loopback, no writes outside its directory). On `--device cpu` CUDA is hidden, so the
+recorded output is the CPU path's.
+
+A snippet declares options in comment lines at its top:
+    # verify: cuda          it has a CUDA path; the GPU job runs it with --device cuda
+    # verify: timeout=120   seconds before it is killed (default 60)
+
+Results go to build/verify/manifest-<device>.json (versions, device, per-snippet status,
+duration and content hash); the site build turns that record into "verified on" lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import atexit
+import contextlib
+import datetime as dt
+import difflib
+import hashlib
+import importlib
+import json
+import os
+import platform
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import content  # noqa: E402
+
+ROOT = content.ROOT
+SANDBOX_DIR = ROOT / "scripts" / "sandbox"
+MANIFEST_DIR = ROOT / "build" / "verify"
+DEFAULT_TIMEOUT = 60.0
+DEVICES = ("cpu", "cuda")
+# Packages worth importing once in the parent. Only libraries known to be fork-safe
+# when merely imported (they start no threads at import time) belong here.
+PRELOADABLE = {"torch", "numpy", "scipy", "sklearn", "imblearn", "pandas", "matplotlib"}
+VERSIONED = {"python": None, "torch": "torch", "scikit-learn": "sklearn", "numpy": "numpy"}
+
+
+@dataclass
+class Snippet:
+    path: Path
+    cuda: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    error: str = ""  # set when the file cannot be read as a snippet; it then fails unrun
+
+    @property
+    def rel(self) -> str:
+        """Repository-relative path (absolute for a file outside the repository)."""
+        return rel_path(self.path)
+
+    @property
+    def recorded(self) -> Path:
+        return content.recorded_output_path(self.path)
+
+    @classmethod
+    def load(cls, path: Path) -> Snippet:
+        snippet = cls(path=path.resolve())
+        try:
+            snippet._read_options()
+        except content.ContentError as exc:
+            snippet.error = str(exc)
+        return snippet
+
+    def _read_options(self) -> None:
+        for line in content.read_text(self.path).splitlines():
+            if not line.startswith("#"):
+                break
+            if line.startswith("# verify:"):
+                for option in line.split(":", 1)[1].split(","):
+                    key, _, value = option.strip().partition("=")
+                    if key == "cuda":
+                        self.cuda = True
+                    elif key == "timeout" and value.replace(".", "", 1).isdigit():
+                        self.timeout = float(value)
+                    else:
+                        raise content.ContentError(
+                            f"{self.rel}: unknown '# verify:' option {option.strip()!r} "
+                            "(known: cuda, timeout=SECONDS)."
+                        )
+
+
+@dataclass
+class Result:
+    snippet: str
+    device: str
+    status: str  # passed | failed
+    seconds: float
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    problems: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    sha256: str = ""
+
+    def report(self) -> str:
+        """The failure message: names the snippet, the pages showing it, and what to do."""
+        shown_on = (
+            ", ".join(self.pages)
+            if self.pages
+            else "no page (every snippet must be included by one)"
+        )
+        lines = [f"{self.snippet} [{self.device}] (shown on {shown_on}):"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def rel_path(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
+
+
+def sha256_of(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def normalise(text: str) -> str:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def modules_imported_by(path: Path) -> set[str]:
+    names: set[str] = set()
+    try:
+        tree = ast.parse(content.read_text(path))
+    except (SyntaxError, content.ContentError):
+        return names  # the snippet's own run reports the error
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def preload(snippets: list[Snippet]) -> None:
+    """Import, once, the heavy modules the snippets will import anyway."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    wanted = set().union(*(modules_imported_by(s.path) for s in snippets)) if snippets else set()
+    for name in sorted(wanted):
+        if name.split(".")[0] in PRELOADABLE:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001, S112 - the snippet itself will report it
+                continue
+
+
+def _child(snippet: Snippet, workdir: Path, device: str, threads: int) -> None:
+    """Runs in the forked process; never returns."""
+    code = 1
+    try:
+        os.setsid()  # own process group: a timeout kills the snippet and its children
+        os.chdir(workdir)
+        for fd, name in ((0, os.devnull), (1, "stdout.txt"), (2, "stderr.txt")):
+            flags = os.O_RDONLY if fd == 0 else os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+            os.dup2(os.open(name, flags, 0o600), fd)
+        tmp = workdir / "tmp"
+        tmp.mkdir()
+        env = {
+            "HOME": str(workdir),
+            "TMPDIR": str(tmp),
+            "XDG_CACHE_HOME": str(workdir / ".cache"),
+            "MPLCONFIGDIR": str(workdir / ".matplotlib"),
+            "OMP_NUM_THREADS": str(threads),
+            "MKL_NUM_THREADS": str(threads),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(SANDBOX_DIR), os.environ.get("PYTHONPATH")])
+            ),
+            "SNIPPET_SANDBOX_WORKDIR": str(workdir),
+            "SNIPPET_SANDBOX_REPORT": str(workdir / "sandbox-violations.txt"),
+        }
+        if device == "cpu":
+            env["CUDA_VISIBLE_DEVICES"] = ""  # the recorded output is the CPU path's
+        os.environ.update(env)
+        tempfile.tempdir = None
+
+        import random
+        import warnings
+
+        random.seed()
+        if "numpy" in sys.modules:
+            sys.modules["numpy"].random.seed()
+        if "torch" in sys.modules:
+            torch = sys.modules["torch"]
+            torch.seed()
+            torch.set_num_threads(threads)
+        warnings.resetwarnings()
+        warnings.simplefilter("error")  # a snippet must not emit warnings (deprecated APIs ...)
+
+        sys.path.insert(0, str(SANDBOX_DIR))
+        import sitecustomize as sandbox  # scripts/sandbox/sitecustomize.py
+
+        sys.path.remove(str(SANDBOX_DIR))
+        sandbox.install(str(workdir), env["SNIPPET_SANDBOX_REPORT"])
+
+        import runpy
+
+        sys.argv = [str(snippet.path)]
+        sys.path[0] = str(snippet.path.parent)
+        try:
+            runpy.run_path(str(snippet.path), run_name="__main__")
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            if exc.code is not None and not isinstance(exc.code, int):
+                print(exc.code, file=sys.stderr)
+        atexit._run_exitfuncs()
+    except BaseException:  # noqa: BLE001 - report anything the snippet raised
+        traceback.print_exc()
+        code = 1
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+class Runner:
+    def __init__(
+        self,
+        device: str = "cpu",
+        jobs: int | None = None,
+        record: bool = False,
+        durations: dict[str, float] | None = None,
+    ):
+        self.device = device
+        self.durations = durations or {}
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.threads = max(1, (os.cpu_count() or 1) // self.jobs)
+        self.record = record
+
+    def run(self, snippets: list[Snippet]) -> list[Result]:
+        unreadable = [s for s in snippets if s.error]
+        snippets = [s for s in snippets if not s.error]
+        preload(snippets)
+        # Longest first (by the last recorded duration) keeps all cores busy until the end.
+        queue = deque(sorted(snippets, key=lambda s: -self.durations.get(s.rel, 0.0)))
+        running: dict[int, tuple[Snippet, float, Path]] = {}
+        results = [self._unreadable(s) for s in unreadable]
+        scratch = Path(tempfile.mkdtemp(prefix="verify-"))
+        try:
+            while queue or running:
+                while queue and len(running) < self.jobs:
+                    snippet = queue.popleft()
+                    workdir = Path(tempfile.mkdtemp(prefix=snippet.path.stem + "-", dir=scratch))
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    pid = os.fork()
+                    if pid == 0:
+                        _child(snippet, workdir, self.device, self.threads)
+                    running[pid] = (snippet, time.monotonic(), workdir)
+                for pid, (snippet, started, workdir) in list(running.items()):
+                    elapsed = time.monotonic() - started
+                    done, status = os.waitpid(pid, os.WNOHANG)
+                    timed_out = not done and elapsed > snippet.timeout
+                    if timed_out:
+                        _kill_group(pid)
+                        _, status = os.waitpid(pid, 0)
+                    if done or timed_out:
+                        _kill_group(pid)  # stragglers the snippet left behind
+                        del running[pid]
+                        results.append(self._finish(snippet, workdir, status, elapsed, timed_out))
+                time.sleep(0.005)
+        finally:
+            for pid in running:
+                _kill_group(pid)
+            shutil.rmtree(scratch, ignore_errors=True)
+        return sorted(results, key=lambda r: r.snippet)
+
+    def _unreadable(self, snippet: Snippet) -> Result:
+        return Result(
+            snippet=snippet.rel,
+            device=self.device,
+            status="failed",
+            seconds=0.0,
+            exit_code=None,
+            stdout="",
+            stderr="",
+            problems=[snippet.error],
+            pages=content.pages_including(snippet.rel),
+            sha256=sha256_of(snippet.path),
+        )
+
+    def _finish(
+        self, snippet: Snippet, workdir: Path, status: int, seconds: float, timed_out: bool
+    ) -> Result:
+        stdout = (workdir / "stdout.txt").read_text(encoding="utf-8", errors="replace")
+        stderr = (workdir / "stderr.txt").read_text(encoding="utf-8", errors="replace")
+        exit_code = None if timed_out else os.waitstatus_to_exitcode(status)
+        problems = []
+        if timed_out:
+            problems.append(
+                f"killed after {snippet.timeout:.0f} s (timeout): make it faster "
+                "(snippets should take a few seconds) or declare '# verify: timeout=SECONDS'."
+            )
+        elif exit_code != 0:
+            tail = "\n".join(stderr.strip().splitlines()[-15:])
+            problems.append(
+                f"exited with status {exit_code}; fix the error it raised:\n{_indent(tail)}"
+            )
+        violations = workdir / "sandbox-violations.txt"
+        if violations.exists() and violations.read_text().strip():
+            for line in sorted(set(violations.read_text().strip().splitlines())):
+                problems.append(f"sandbox: {line}")
+        if not problems and self.device == "cpu":
+            problems += self._check_output(snippet, stdout)
+        return Result(
+            snippet=snippet.rel,
+            device=self.device,
+            status="failed" if problems else "passed",
+            seconds=round(seconds, 3),
+            exit_code=exit_code,
+            stdout=stdout,
+            stderr=stderr,
+            problems=problems,
+            pages=content.pages_including(snippet.rel),
+            sha256=sha256_of(snippet.path, snippet.recorded),
+        )
+
+    def _check_output(self, snippet: Snippet, stdout: str) -> list[str]:
+        recorded = snippet.recorded
+        rel_out = rel_path(recorded)
+        if self.record:
+            recorded.write_text(normalise(stdout), encoding="utf-8")
+            return []
+        if not recorded.exists():
+            return [
+                f"no recorded output {rel_out}: check the output is what the page should show, "
+                f"then run: python scripts/verify.py --record {snippet.rel}"
+            ]
+        expected = normalise(content.read_text(recorded))
+        actual = normalise(stdout)
+        if actual == expected:
+            return []
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                actual.splitlines(keepends=True),
+                fromfile=f"{rel_out} (shown on the page)",
+                tofile="printed now",
+            )
+        )
+        return [
+            f"output differs from the recorded {rel_out}. If the new output is right, run "
+            f"`python scripts/verify.py --record {snippet.rel}` and review the page text; "
+            f"otherwise fix the snippet.\n{_indent(diff)}"
+        ]
+
+
+def _indent(text: str) -> str:
+    return "\n".join("      " + line for line in text.splitlines())
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def environment(device: str) -> dict:
+    """Versions and device name, for the manifest."""
+    info = {"device": device, "platform": platform.platform()}
+    for label, module in VERSIONED.items():
+        if module is None:
+            info[label] = platform.python_version()
+            continue
+        try:
+            info[label] = importlib.import_module(module).__version__
+        except ImportError:
+            info[label] = None
+    info["device_name"] = _cuda_device_name() if device == "cuda" else _cpu_name()
+    return info
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return f"{line.split(':', 1)[1].strip()} ({os.cpu_count()} cores)"
+    except OSError:
+        pass
+    return f"{platform.processor() or platform.machine()} ({os.cpu_count()} cores)"
+
+
+def _cuda_device_name() -> str:
+    """Ask in a forked child, so that this process never initialises CUDA (which breaks fork)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            import torch
+
+            name = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no CUDA device"
+        except Exception as exc:  # noqa: BLE001
+            name = f"unknown ({exc})"
+        os.write(write, name.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        name = pipe.read()
+    os.waitpid(pid, 0)
+    return name
+
+
+def default_manifest(device: str) -> Path:
+    return MANIFEST_DIR / f"manifest-{device}.json"
+
+
+def load_manifest(path: Path) -> dict:
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def write_manifest(path: Path, env: dict, results: list[Result], wall_seconds: float) -> None:
+    """Update a manifest with these results (entries for other snippets are kept)."""
+    entries = load_manifest(path).get("results", {})
+    date = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    for r in results:
+        entries[r.snippet] = {
+            "status": r.status,
+            "seconds": r.seconds,
+            "sha256": r.sha256,
+            "date": date,
+        }
+    existing = {rel_path(p) for p in content.snippet_files()}
+    manifest = env | {
+        "date": date,
+        "wall_seconds": round(wall_seconds, 2),
+        "results": {k: v for k, v in sorted(entries.items()) if k in existing},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+def select(paths: list[str], device: str) -> list[Snippet]:
+    files: list[Path] = []
+    for raw in paths or [str(content.SNIPPETS)]:
+        path = (Path.cwd() / raw).resolve()
+        if path.is_dir():
+            files += sorted(path.rglob("*.py"))
+        elif path.suffix == ".py" and path.exists():
+            files.append(path)
+        else:
+            raise SystemExit(f"verify: {raw} is neither a snippet file nor a folder of snippets.")
+    snippets = [Snippet.load(f) for f in files]
+    return [s for s in snippets if s.cuda] if device == "cuda" else snippets
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("paths", nargs="*", help="snippet files or folders (default: snippets/)")
+    parser.add_argument("--device", choices=DEVICES, default="cpu")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="snippets run at once (default: cores)"
+    )
+    parser.add_argument(
+        "--record", action="store_true", help="write each snippet's output to its .out file"
+    )
+    parser.add_argument(
+        "--report", type=Path, help="also write every result, with outputs, as JSON"
+    )
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        help="manifest to update (default: build/verify/manifest-DEVICE.json)",
+    )
+    args = parser.parse_args(argv)
+
+    manifest = args.manifest or default_manifest(args.device)
+    durations = {k: v["seconds"] for k, v in load_manifest(manifest).get("results", {}).items()}
+    snippets = select(args.paths, args.device)
+    started = time.monotonic()
+    results = Runner(args.device, args.jobs, args.record, durations).run(snippets)
+    wall = time.monotonic() - started
+    env = environment(args.device)
+    write_manifest(manifest, env, results, wall)
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        report = {"environment": env, "results": [asdict(r) for r in results]}
+        args.report.write_text(json.dumps(report, indent=1, ensure_ascii=False))
+
+    failed = [r for r in results if r.status != "passed"]
+    for r in results:
+        print(f"{r.status.upper():6} {r.seconds:6.2f}s  {r.snippet}")
+    for r in failed:
+        print("\n" + r.report())
+    print(
+        f"\n{len(results) - len(failed)} passed, {len(failed)} failed, {len(results)} snippets "
+        f"on {args.device} in {wall:.1f} s; manifest: {rel_path(manifest.resolve())}"
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

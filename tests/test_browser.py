@@ -1,0 +1,129 @@
+"""The built site in a real browser: language switch, search in both languages, copy buttons.
+
+Playwright drives Debian's Chromium (/usr/bin/chromium, installed by scripts/dev.py)
+against the site served on 127.0.0.1. Every request a page makes is recorded: none may
+leave 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import content
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Searches as readers type them: the query, then the page that must be the top result.
+SEARCHES = {
+    "zh": [
+        ("过拟合", "training/overfitting"),
+        ("怎么防止过拟合", "training/overfitting"),
+        ("召回率", "evaluation/classification_metrics"),
+        ("精确率和召回率的区别", "evaluation/classification_metrics"),
+        ("分布式训练", "distributed/distributed_data_parallel"),
+        ("DistributedDataParallel", "distributed/distributed_data_parallel"),
+    ],
+    "en": [
+        ("overfitting", "training/overfitting"),
+        ("how do I stop overfitting", "training/overfitting"),
+        ("precision recall", "evaluation/classification_metrics"),
+        ("ROC-AUC", "evaluation/classification_metrics"),
+        ("data parallel training", "distributed/distributed_data_parallel"),
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `python3 scripts/dev.py test` (installs it) or "
+            "`sudo apt-get install -y chromium`.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records the host of every request it makes."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.requested_hosts = set()
+    tab.on("request", lambda request: tab.requested_hosts.add(urlparse(request.url).hostname))
+    yield tab
+    context.close()
+
+
+def _url(site_url: str, page: content.Page) -> str:
+    prefix = "" if page.lang == content.DEFAULT_LANG else f"{page.lang}/"
+    return f"{site_url}/{prefix}{page.topic}/{page.stem}/"
+
+
+QUESTIONS = [pytest.param(p, id=p.rel.removeprefix("docs/")) for p in content.question_pages()]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_language_switch_lands_on_the_twin(page, site_url, question):
+    twin = content.load_page(question.twin_path)
+    page.goto(_url(site_url, question))
+    page.hover(".md-header .md-select button")  # opens the language menu
+    page.click(f'a.md-select__link[hreflang="{twin.lang}"]')
+    page.wait_for_load_state()
+    assert page.url == _url(site_url, twin), f"{question.rel}: switcher led to {page.url}"
+    assert page.inner_text("article h1").strip().rstrip("¶").strip() == twin.title
+    assert page.requested_hosts <= {"127.0.0.1"}, f"requests left the site: {page.requested_hosts}"
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_code_blocks_have_copy_buttons(page, site_url, question):
+    page.goto(_url(site_url, question))
+    blocks = page.locator("article div.highlight pre").count()
+    assert blocks >= 2, f"{question.rel}: expected its code and output blocks on the page"
+    page.wait_for_selector("article .md-code__button, article .md-clipboard", state="attached")
+    buttons = page.locator("article .md-code__button, article .md-clipboard").count()
+    assert buttons >= blocks, f"{question.rel}: {blocks} code blocks but {buttons} copy buttons"
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [
+        pytest.param(lang, q, e, id=f"{lang}:{q}")
+        for lang, cases in SEARCHES.items()
+        for q, e in cases
+    ],
+)
+def test_search_finds_the_question_in_the_readers_language(page, site_url, lang, query, expected):
+    home = f"{site_url}/" if lang == content.DEFAULT_LANG else f"{site_url}/{lang}/"
+    page.goto(home)
+    page.click("input.md-search__input")
+    page.keyboard.type(query)
+    page.keyboard.press("End")  # Material searches on key-up events
+    first = page.locator(".md-search-result__item a.md-search-result__link").first
+    first.wait_for(timeout=10_000)
+    href = urlparse(first.get_attribute("href")).path
+    wanted = f"/{expected}/" if lang == content.DEFAULT_LANG else f"/{lang}/{expected}/"
+    results = [
+        urlparse(a.get_attribute("href")).path
+        for a in page.locator(".md-search-result__item a.md-search-result__link").all()
+    ]
+    assert href == wanted, (
+        f"[{lang}] {query!r}: top result {href}, expected {wanted}; all: {results}"
+    )
+    if lang != content.DEFAULT_LANG:
+        assert all(r.startswith(f"/{lang}/") for r in results), f"other-language results: {results}"
+    else:
+        others = tuple(f"/{other}/" for other in content.LANGS if other != lang)
+        assert not any(r.startswith(others) for r in results), f"other-language results: {results}"
+    assert page.requested_hosts <= {"127.0.0.1"}, f"requests left the site: {page.requested_hosts}"

@@ -1,0 +1,188 @@
+"""Integrity of the content: twins, front matter, sections, includes, navigation.
+
+Every failure names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import content
+import pytest
+
+PAGES = content.iter_pages()
+QUESTIONS = [p for p in PAGES if p.is_question]
+ZH_QUESTIONS = [p for p in QUESTIONS if p.lang == "zh"]
+SNIPPET_PATHS = content.snippet_files()
+SEED_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt:[1-9]\d*$")
+
+
+def _ids(pages):
+    return [pytest.param(p, id=p.rel.removeprefix("docs/")) for p in pages]
+
+
+def _tag_keys(page: content.Page) -> list[str]:
+    by_label = {labels[page.lang]: key for key, labels in content.vocabulary().items()}
+    return [by_label.get(tag, f"<unknown {tag!r}>") for tag in page.meta.get("tags") or []]
+
+
+@pytest.mark.parametrize("page", _ids(PAGES))
+def test_page_has_its_twin(page):
+    assert page.twin_path.exists(), (
+        f"{page.rel} has no {'English' if page.lang == 'zh' else 'Chinese'} twin: "
+        f"create {page.twin_path.relative_to(content.ROOT)} (same id, same snippet includes)."
+    )
+
+
+@pytest.mark.parametrize("page", _ids(ZH_QUESTIONS))
+def test_twins_agree(page):
+    twin = content.load_page(page.twin_path) if page.twin_path.exists() else None
+    if twin is None:
+        pytest.skip("the missing twin is reported by test_page_has_its_twin")
+    where = f"{page.rel} and {twin.rel}"
+    assert page.meta.get("id") == twin.meta.get("id"), f"{where} must carry the same id."
+    assert page.meta.get("level") == twin.meta.get("level"), f"{where} must carry the same level."
+    assert page.includes == twin.includes, (
+        f"{where} must include the same snippets in the same order:\n"
+        f"  zh: {page.includes}\n  en: {twin.includes}"
+    )
+    assert _tag_keys(page) == _tag_keys(twin), (
+        f"{where} must carry the same tags (translated): {page.meta.get('tags')} vs "
+        f"{twin.meta.get('tags')}; labels are in scripts/data/tags.yml."
+    )
+
+
+@pytest.mark.parametrize("page", _ids(QUESTIONS))
+def test_question_front_matter(page):
+    meta = page.meta
+    allowed = content.QUESTION_KEYS | content.MATERIAL_KEYS
+    unknown = sorted(set(meta) - allowed)
+    assert not unknown, (
+        f"{page.rel}: unknown front matter keys {unknown}; allowed: {sorted(allowed)}."
+    )
+    missing = sorted(content.REQUIRED_KEYS - set(meta))
+    assert not missing, f"{page.rel}: front matter is missing {missing}."
+    assert content.ID_RE.match(str(meta["id"])), f"{page.rel}: id {meta['id']!r} is not snake_case."
+    assert meta["id"] == page.stem, (
+        f"{page.rel}: id {meta['id']!r} must equal the file stem {page.stem!r} "
+        "(one name per question: the page, its snippets and its id)."
+    )
+    assert meta["level"] in content.levels(), (
+        f"{page.rel}: level {meta['level']!r} is not one of {list(content.levels())}."
+    )
+    tags = meta["tags"]
+    assert isinstance(tags, list) and tags, f"{page.rel}: tags must be a non-empty list."
+    unknown_tags = [t for t, k in zip(tags, _tag_keys(page), strict=True) if k.startswith("<")]
+    assert not unknown_tags, (
+        f"{page.rel}: tags {unknown_tags} are not in scripts/data/tags.yml for '{page.lang}'; "
+        "add them there (with both languages) or use an existing label."
+    )
+    if page.lang == "zh":
+        seeds = meta.get("seeds")
+        assert isinstance(seeds, list) and seeds, (
+            f"{page.rel}: the zh page lists its seed occurrences."
+        )
+        bad = [s for s in seeds if not SEED_RE.match(str(s))]
+        assert not bad, f"{page.rel}: seeds {bad} are not of the form FILE.txt:LINE."
+    else:
+        assert "seeds" not in meta, f"{page.rel}: only the zh page carries `seeds`; remove it here."
+
+
+def test_ids_are_unique():
+    owners = defaultdict(list)
+    for page in ZH_QUESTIONS:
+        owners[page.meta.get("id")].append(page.rel)
+    duplicates = {i: pages for i, pages in owners.items() if len(pages) > 1}
+    assert not duplicates, f"duplicate question ids: {duplicates}; give each question its own id."
+
+
+@pytest.mark.parametrize("page", _ids([p for p in PAGES if not p.is_question]))
+def test_other_pages_front_matter(page):
+    unknown = sorted(set(page.meta) - content.MATERIAL_KEYS)
+    assert not unknown, f"{page.rel}: unknown front matter keys {unknown}."
+
+
+@pytest.mark.parametrize("page", _ids(QUESTIONS))
+def test_sections_in_order(page):
+    assert page.title, f"{page.rel}: the page must start with an H1 that states the question."
+    expected = content.SECTIONS[page.lang]
+    present = [s for s in page.sections if s in expected]
+    assert present == expected, (
+        f"{page.rel}: the H2 sections must be, in this order: {expected}; found {page.sections}."
+    )
+
+
+@pytest.mark.parametrize("page", _ids(PAGES))
+def test_includes_exist(page):
+    missing = [inc for inc in page.includes if not (content.ROOT / inc).is_file()]
+    assert not missing, f"{page.rel} includes files that do not exist: {missing}."
+
+
+@pytest.mark.parametrize("page", _ids(QUESTIONS))
+def test_every_example_shows_its_output(page):
+    """Each included snippet is followed by its recorded output, and the page has at least one."""
+    code = [i for i in page.includes if i.endswith(".py")]
+    assert code, f"{page.rel}: a question page needs at least one runnable example."
+    for snippet in code:
+        output = snippet.removesuffix(".py") + ".out"
+        position = page.includes.index(snippet)
+        following = page.includes[position + 1 : position + 2]
+        assert following == [output], (
+            f"{page.rel}: the code block including {snippet} must be followed by a block "
+            f'including its recorded output: ```text title="..."\\n--8<-- "{output}"\\n```'
+        )
+
+
+@pytest.mark.parametrize("page", _ids(PAGES))
+def test_no_python_outside_snippets(page):
+    """Code readers see on a page is a snippet file the runner executes, never inline code."""
+    for match in content.FENCE_RE.finditer(page.body):
+        info, body = match.group(3).strip(), match.group(4)
+        language = info.split()[0].lstrip("{.").lower() if info else ""
+        if language not in {"python", "py", "python3", "pycon"}:
+            continue
+        lines = [line for line in body.splitlines() if line.strip()]
+        inline = [line for line in lines if not content.INCLUDE_RE.match(line)]
+        assert not inline, (
+            f"{page.rel}: a ```{info}``` block holds Python that is not a snippet include "
+            f"({inline[0].strip()!r}). Move the code to snippets/<topic>/<name>.py and include it."
+        )
+
+
+@pytest.mark.parametrize("snippet", [pytest.param(p, id=p.name) for p in SNIPPET_PATHS])
+def test_snippet_is_shown_in_both_languages(snippet):
+    rel = snippet.relative_to(content.ROOT).as_posix()
+    langs = {p.lang for p in PAGES if rel in p.includes}
+    assert langs == set(content.LANGS), (
+        f"{rel} is included by pages in {sorted(langs) or 'no language'}; every snippet is shown "
+        "on a question page in both languages (or delete it)."
+    )
+
+
+def test_every_question_is_in_the_nav():
+    config = content.mkdocs_config()
+
+    def walk(node):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                yield from walk(value)
+
+    in_nav = set(walk(config["nav"]))
+    missing = sorted(
+        f"{p.topic}/{p.stem}.md" for p in ZH_QUESTIONS if f"{p.topic}/{p.stem}.md" not in in_nav
+    )
+    assert not missing, f"mkdocs.yml nav does not list {missing}; add each under its topic."
+    sections = [next(iter(item)) for item in config["nav"] if isinstance(item, dict)]
+    languages = content.plugin_config(config, "i18n")["languages"]
+    en = next(lang for lang in languages if lang["locale"] == "en")
+    untranslated = [s for s in sections if s not in en["nav_translations"]]
+    assert not untranslated, (
+        f"mkdocs.yml: nav sections {untranslated} have no English title in the i18n plugin's "
+        "nav_translations for 'en'."
+    )

@@ -1,0 +1,197 @@
+"""The snippet runner itself: isolation, fidelity to `python file.py`, and loud failures.
+
+Each case is a small snippet written to a temporary folder; all of them run in one
+scripts/verify.py invocation (as the real suite does), and each test checks one result.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import verify
+
+CASES = {
+    # Leaves every kind of state behind: module state, a file, an env var, the cwd.
+    "a_polluter": """
+        import os, torch
+        torch.set_default_dtype(torch.float64)
+        torch.manual_seed(123)
+        os.environ["LEAKED"] = "yes"
+        open("leftover.txt", "w").write("x")
+        os.chdir("/")
+        print("polluted")
+    """,
+    # Runs after the polluter (jobs=1, alphabetical) and must see none of it.
+    "b_clean_room": """
+        import os, sys, torch
+        assert torch.get_default_dtype() == torch.float32, "default dtype leaked"
+        assert "LEAKED" not in os.environ, "environment leaked"
+        assert not os.path.exists("leftover.txt"), "working directory shared"
+        assert os.getcwd() != "/", "cwd leaked"
+        assert __name__ == "__main__"
+        assert os.path.basename(sys.argv[0]) == "b_clean_room.py"
+        assert os.path.basename(__file__) == "b_clean_room.py"
+        print("clean")
+    """,
+    "fails": """
+        raise ValueError("the snippet is broken")
+    """,
+    "hangs": """
+        # verify: timeout=2
+        import time
+        time.sleep(60)
+    """,
+    "network": """
+        import socket
+        try:
+            socket.socket().connect(("93.184.215.14", 80))
+        except PermissionError:
+            pass  # swallowing the error must not hide the violation
+        print("done")
+    """,
+    "name_lookup": """
+        import urllib.request
+        urllib.request.urlopen("https://pypi.org/simple/", timeout=5)
+    """,
+    "writes_outside": """
+        import os, tempfile
+        target = os.environ["OUTSIDE_TARGET"]
+        open(target, "w").write("should not exist")
+    """,
+    "warns": """
+        import warnings
+        warnings.warn("old API", DeprecationWarning)
+    """,
+    "unseeded_1": """
+        import random
+        print(random.random())
+    """,
+    "unseeded_2": """
+        import random
+        print(random.random())
+    """,
+    "syntax_error": """
+        print("unclosed"
+    """,
+    "bad_option": """
+        # verify: gpu
+        print("hello")
+    """,
+    "stale_output": """
+        print("new output")
+    """,
+    "no_output_recorded": """
+        print("hello")
+    """,
+}
+RECORDED = {"stale_output": "old output\n", "a_polluter": "polluted\n", "b_clean_room": "clean\n"}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cases")
+    outside = tmp_path_factory.mktemp("outside") / "outside.txt"
+    for name, code in CASES.items():
+        (folder / f"{name}.py").write_text(textwrap.dedent(code).lstrip())
+    for name, text in RECORDED.items():
+        (folder / f"{name}.out").write_text(text)
+    report = folder / "report.json"
+    command = [sys.executable, str(verify.ROOT / "scripts" / "verify.py"), "--jobs", "1"]
+    command += ["--report", str(report), "--manifest", str(folder / "manifest.json"), str(folder)]
+    env = dict(__import__("os").environ, OUTSIDE_TARGET=str(outside))
+    proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert report.exists(), f"verify.py crashed:\n{proc.stdout}\n{proc.stderr}"
+    by_name = {
+        r["snippet"].rsplit("/", 1)[-1][:-3]: r for r in json.loads(report.read_text())["results"]
+    }
+    by_name["__outside_file_exists"] = outside.exists()
+    by_name["__exit_code"] = proc.returncode
+    by_name["__stdout"] = proc.stdout
+    return by_name
+
+
+def problems(result) -> str:
+    return "\n".join(result["problems"])
+
+
+def test_state_does_not_leak_between_snippets(results):
+    assert results["a_polluter"]["status"] == "passed", problems(results["a_polluter"])
+    assert results["b_clean_room"]["status"] == "passed", problems(results["b_clean_room"])
+
+
+def test_a_raising_snippet_fails_with_its_error(results):
+    assert results["fails"]["status"] == "failed"
+    assert "exited with status 1" in problems(results["fails"])
+    assert "ValueError: the snippet is broken" in problems(results["fails"])
+
+
+def test_a_hanging_snippet_is_killed_and_the_run_goes_on(results):
+    assert results["hangs"]["status"] == "failed"
+    assert "killed after 2 s (timeout)" in problems(results["hangs"])
+    assert results["hangs"]["seconds"] < 10
+    assert results["unseeded_1"]["exit_code"] == 0  # later snippets still ran
+
+
+def test_network_access_is_blocked_and_reported(results):
+    text = problems(results["network"])
+    assert results["network"]["status"] == "failed"
+    assert "network access blocked: connect to 93.184.215.14:80" in text
+    assert "network access blocked: name lookup of 'pypi.org'" in problems(results["name_lookup"])
+
+
+def test_writing_outside_the_working_directory_is_blocked(results):
+    assert results["writes_outside"]["status"] == "failed"
+    assert "write outside the working directory blocked" in problems(results["writes_outside"])
+    assert not results["__outside_file_exists"]
+
+
+def test_a_syntax_error_fails_that_snippet_only(results):
+    assert results["syntax_error"]["status"] == "failed"
+    assert "SyntaxError" in problems(results["syntax_error"])
+    assert results["b_clean_room"]["status"] == "passed"
+
+
+def test_an_unknown_verify_option_is_named(results):
+    assert results["bad_option"]["status"] == "failed"
+    assert "unknown '# verify:' option 'gpu'" in problems(results["bad_option"])
+
+
+def test_warnings_fail_the_snippet(results):
+    assert results["warns"]["status"] == "failed"
+    assert "DeprecationWarning: old API" in problems(results["warns"])
+
+
+def test_unseeded_randomness_differs_between_runs(results):
+    """Children are reseeded: a snippet that forgets its seed cannot look deterministic."""
+    assert results["unseeded_1"]["stdout"] != results["unseeded_2"]["stdout"]
+
+
+def test_stale_recorded_output_fails_with_a_diff_and_the_fix(results):
+    text = problems(results["stale_output"])
+    assert "output differs from the recorded" in text and "stale_output.out" in text
+    assert "-old output" in text and "+new output" in text
+    assert "verify.py --record" in text
+
+
+def test_missing_recorded_output_says_how_to_record_it(results):
+    assert "no recorded output" in problems(results["no_output_recorded"])
+    assert "verify.py --record" in problems(results["no_output_recorded"])
+
+
+def test_failures_make_the_command_fail_and_are_listed(results):
+    assert results["__exit_code"] == 1
+    assert "FAILED" in results["__stdout"] and "hangs.py" in results["__stdout"]
+
+
+def test_forked_run_prints_what_a_fresh_interpreter_prints(tmp_path):
+    """The runner's output for a snippet equals `python snippet.py` in a clean folder."""
+    snippet = verify.ROOT / "snippets" / "evaluation" / "classification_metrics.py"
+    fresh = subprocess.run(
+        [sys.executable, str(snippet)], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    recorded = verify.content.read_text(verify.Snippet.load(snippet).recorded)
+    assert verify.normalise(fresh.stdout) == verify.normalise(recorded)
