@@ -75,3 +75,25 @@ def test_language_switch_points_at_the_twin(built_site, page):
     assert target == _page_html(built_site, twin).resolve(), (
         f"{page.rel}: the language switcher leads to {link.group(1)}, not to its twin {twin.rel}"
     )
+
+
+@pytest.mark.parametrize("lang", content.LANGS)
+def test_topic_notebooks_are_rendered_and_downloadable(built_site, lang):
+    prefix = "" if lang == content.DEFAULT_LANG else f"{lang}/"
+    topics = sorted({p.topic for p in content.question_pages(lang)})
+    assert topics, "no question pages"
+    for topic in topics:
+        page = built_site / prefix / topic / "notebook" / "index.html"
+        assert page.exists(), f"{prefix}{topic}/notebook/ was not built"
+        html = page.read_text(encoding="utf-8")
+        assert 'class="jp-Notebook' in html, (
+            f"{page}: the notebook is not rendered by mkdocs-jupyter"
+        )
+        assert '"nbformat"' not in html[:2000], f"{page}: the raw notebook JSON was copied"
+        assert (page.parent / "notebook.ipynb").exists(), f"{page}: no .ipynb to download"
+        questions = [p for p in content.question_pages(lang) if p.topic == topic]
+        missing = [p.title for p in questions if p.title not in html]
+        assert not missing, f"{page}: questions missing from the notebook: {missing}"
+    index = json.loads((built_site / prefix / "search" / "search_index.json").read_text())
+    in_search = [d["location"] for d in index["docs"] if "notebook/" in d["location"]]
+    assert not in_search, f"notebook pages duplicate the questions in search: {in_search}"

@@ -1,0 +1,59 @@
+"""Topic notebooks on the site: generated per language, rendered by mkdocs-jupyter.
+
+Runs after the i18n plugin's on_files (priority -100), for each language build:
+- writes the language's topic notebooks (scripts/notebooks.py) to build/notebooks/<lang>/
+  and adds them to the build as <topic>/notebook.ipynb, next to each topic's index page;
+- marks every .ipynb as a documentation page again. mkdocs-jupyter marks them in its
+  on_files (priority 0), but the i18n plugin re-creates every file as a plain File, which
+  would be copied verbatim (ultrabug/mkdocs-static-i18n#198);
+- gives each notebook its twin in the other language, for the language switcher.
+Notebook pages stay out of the search index: they repeat the question pages.
+"""
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import notebooks  # noqa: E402
+
+
+def _is_page() -> bool:
+    return True
+
+
+def _prefix(lang: str, i18n) -> str:
+    return "" if lang == i18n.default_language else f"{lang}/"
+
+
+@event_priority(-200)
+def on_files(files, config):
+    i18n = config.plugins["i18n"]
+    lang = i18n.current_language
+    out_dir = Path(config.docs_dir).parent / "build" / "notebooks"
+    languages = [language.locale for language in i18n.config.languages]
+    for path in notebooks.write_all(out_dir):
+        if path.parent.parent.name != lang:
+            continue
+        src_uri = path.relative_to(out_dir / lang).as_posix()
+        dest_uri = f"{_prefix(lang, i18n)}{src_uri.removesuffix('.ipynb')}/index.html"
+        file = File(src_uri, str(out_dir / lang), config.site_dir, True, dest_uri=dest_uri)
+        file.locale = file.locale_alternate_of = lang
+        file.alternates = {
+            other: SimpleNamespace(url=f"{_prefix(other, i18n)}{src_uri.removesuffix('.ipynb')}/")
+            for other in languages
+        }
+        files.append(file)
+    for file in files:
+        if file.src_uri.endswith(".ipynb"):
+            file.is_documentation_page = _is_page
+    return files
+
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):
+        page.meta["search"] = {"exclude": True}
+    return html
