@@ -7,6 +7,7 @@ leave 127.0.0.1.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -71,6 +72,20 @@ def _url(site_url: str, page: content.Page) -> str:
     return f"{site_url}/{prefix}{page.topic}/{page.stem}/"
 
 
+def _stable_results(page, timeout: float = 10.0) -> list[str]:
+    """Result paths, read once the list has stopped changing (the worker answers async)."""
+    links = page.locator(".md-search-result__item a.md-search-result__link")
+    links.first.wait_for(timeout=timeout * 1000)
+    previous, deadline = None, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        current = [urlparse(a.get_attribute("href")).path for a in links.all()]
+        if current and current == previous:
+            return current
+        previous = current
+        page.wait_for_timeout(250)
+    return previous or []
+
+
 QUESTIONS = [pytest.param(p, id=p.rel.removeprefix("docs/")) for p in content.question_pages()]
 
 
@@ -108,16 +123,12 @@ def test_search_finds_the_question_in_the_readers_language(page, site_url, lang,
     home = f"{site_url}/" if lang == content.DEFAULT_LANG else f"{site_url}/{lang}/"
     page.goto(home)
     page.click("input.md-search__input")
-    page.keyboard.type(query)
+    page.fill("input.md-search__input", query)  # the whole query at once: one search
     page.keyboard.press("End")  # Material searches on key-up events
-    first = page.locator(".md-search-result__item a.md-search-result__link").first
-    first.wait_for(timeout=10_000)
-    href = urlparse(first.get_attribute("href")).path
+    results = _stable_results(page)
+    assert results, f"[{lang}] {query!r}: no results"
+    href = results[0]
     wanted = f"/{expected}/" if lang == content.DEFAULT_LANG else f"/{lang}/{expected}/"
-    results = [
-        urlparse(a.get_attribute("href")).path
-        for a in page.locator(".md-search-result__item a.md-search-result__link").all()
-    ]
     assert href == wanted, (
         f"[{lang}] {query!r}: top result {href}, expected {wanted}; all: {results}"
     )

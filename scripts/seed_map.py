@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""The seed map: every question the source posts ask, mapped to the page that answers it.
+
+    python scripts/seed_map.py ../shared/seeds          # report; exit 1 unless all is mapped
+    python scripts/seed_map.py ../shared/seeds --list   # every occurrence found, one per line
+
+An occurrence is a place where a post asks a question, identified as FILE:LINE (the
+1-based line that opens it). The finder recognises, outside code fences:
+  - numbered headings:   ### 3. ...   #### 12. ...   ### 题目 7：...
+  - numbered bold lines: **4. 如何...？**   (the question list and the 算法编程题库 section)
+  - numbered bullets:    - **2. ...**      (the 答案解析说明 recap and 源代码实例 examples)
+A `**题目：**` line under a heading restates that heading's question: it belongs to the
+same occurrence and gives its wording.
+
+Data (scripts/data/):
+  seed_map.yml   one entry per occurrence: at (FILE:LINE), id (the page), text (the wording)
+  questions.yml  the planned pages: id -> topic, zh/en titles, level, defects of the sources
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import content  # noqa: E402
+
+SEED_MAP = content.DATA / "seed_map.yml"
+QUESTIONS = content.DATA / "questions.yml"
+DEFAULT_SEEDS = content.ROOT.parent / "shared" / "seeds"
+
+HEADING = re.compile(r"^#{2,6}\s+(?:题目\s*(?P<n1>\d+)\s*[：:]|(?P<n2>\d+)\s*[.、．])\s*(?P<text>.+?)\s*$")
+BOLD = re.compile(r"^\*\*\s*(?P<n>\d+)\s*[.、．]\s*(?P<text>.+?)\s*\*\*\s*$")
+BULLET = re.compile(r"^\s*[-*+]\s+\*\*\s*(?P<n>\d+)\s*[.、．]\s*(?P<text>.+?)\s*\*\*")
+STATEMENT = re.compile(r"^\*\*题目[：:]\*\*\s*(?P<text>.+?)\s*$")
+SECTION = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    file: str
+    line: int
+    kind: str  # heading | bold | bullet
+    section: str  # the enclosing unnumbered heading (e.g. 算法编程题库)
+    text: str  # the wording: the 题目 statement when there is one, else the numbered line
+
+    @property
+    def at(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def find_occurrences(seed_dir: Path) -> list[Occurrence]:
+    found: list[Occurrence] = []
+    files = sorted(seed_dir.glob("*.txt"))
+    if not files:
+        raise SystemExit(f"seed_map: no *.txt posts in {seed_dir}")
+    for path in files:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        in_fence, section = False, ""
+        for index, line in enumerate(lines):
+            if line.lstrip().startswith(("```", "~~~")):
+                in_fence = not in_fence
+                continue
+            if in_fence:
+                continue
+            for kind, pattern in (("heading", HEADING), ("bold", BOLD), ("bullet", BULLET)):
+                match = pattern.match(line)
+                if match:
+                    text = _clean(match.group("text"))
+                    if kind == "heading":
+                        text = _statement_after(lines, index) or text
+                    found.append(Occurrence(path.name, index + 1, kind, section, text))
+                    break
+            else:
+                heading = SECTION.match(line)
+                if heading and _clean(heading.group("text")).rstrip("：:") != "面试题":
+                    section = _clean(heading.group("text")).rstrip("：:")
+    return found
+
+
+def _statement_after(lines: list[str], index: int) -> str:
+    """The `**题目：**` wording that follows a heading, before the next heading or answer."""
+    for line in lines[index + 1 : index + 6]:
+        match = STATEMENT.match(line)
+        if match:
+            return _clean(match.group("text"))
+        if HEADING.match(line) or line.startswith("**答案"):
+            break
+    return ""
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("**", "")).strip()
+
+
+@cache
+def load_map() -> list[dict]:
+    return yaml.safe_load(SEED_MAP.read_text(encoding="utf-8")) or []
+
+
+@cache
+def load_questions() -> dict[str, dict]:
+    return yaml.safe_load(QUESTIONS.read_text(encoding="utf-8")) or {}
+
+
+def seeds_by_id() -> dict[str, list[str]]:
+    """Canonical id -> the FILE:LINE occurrences it answers, in seed order."""
+    by_id: dict[str, list[str]] = {}
+    for entry in load_map():
+        by_id.setdefault(entry["id"], []).append(entry["at"])
+    return by_id
+
+
+def report(seed_dir: Path) -> tuple[list[str], list[str]]:
+    """(problems, summary lines). No problems means every occurrence is mapped, once."""
+    occurrences = {o.at: o for o in find_occurrences(seed_dir)}
+    entries = load_map()
+    questions = load_questions()
+    problems: list[str] = []
+    mapped = [e["at"] for e in entries]
+    for at, count in Counter(mapped).items():
+        if count > 1:
+            problems.append(f"{at} is mapped {count} times in {SEED_MAP.name}; keep one entry.")
+    unmapped = [at for at in occurrences if at not in mapped]
+    problems += [f"unmapped occurrence {at}: {occurrences[at].text}" for at in unmapped]
+    for entry in entries:
+        occurrence = occurrences.get(entry["at"])
+        if occurrence is None:
+            problems.append(f"{SEED_MAP.name}: {entry['at']} is not an occurrence in {seed_dir}.")
+        elif entry.get("text") != occurrence.text:
+            problems.append(
+                f"{SEED_MAP.name}: {entry['at']} text {entry.get('text')!r} differs from the "
+                f"post's {occurrence.text!r}; copy the post's wording."
+            )
+        if entry["id"] not in questions:
+            problems.append(f"{SEED_MAP.name}: {entry['at']} maps to {entry['id']!r}, not in {QUESTIONS.name}.")
+    used = {e["id"] for e in entries}
+    problems += [f"{QUESTIONS.name}: {qid} answers no occurrence." for qid in questions if qid not in used]
+    topics = {q["topic"] for q in questions.values()}
+    summary = [
+        f"occurrences found:   {len(occurrences)} in {len({o.file for o in occurrences.values()})} posts",
+        f"mapped:              {len(set(mapped) & set(occurrences))}",
+        f"unmapped:            {len(unmapped)}",
+        f"map lines that are not an occurrence: {len(set(mapped) - set(occurrences))}",
+        f"pages with no occurrence: {len([q for q in questions if q not in used])}",
+        f"canonical questions: {len(questions)} in {len(topics)} topics",
+    ]
+    return problems, summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("seed_dir", type=Path, nargs="?", default=DEFAULT_SEEDS)
+    parser.add_argument("--list", action="store_true", help="print every occurrence found")
+    args = parser.parse_args(argv)
+    if args.list:
+        for o in find_occurrences(args.seed_dir):
+            print(f"{o.at}\t{o.kind}\t{o.section}\t{o.text}")
+        return 0
+    problems, summary = report(args.seed_dir)
+    print("\n".join(summary))
+    for problem in problems:
+        print(f"  - {problem}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
