@@ -97,6 +97,13 @@ class Page:
         return [h.strip() for h in H2_RE.findall(self.body)]
 
 
+def link_to(page: Page, from_src_uri: str) -> str:
+    """A Markdown link target to `page` from the page whose docs path is `from_src_uri`."""
+    import posixpath
+
+    return posixpath.relpath(f"{page.topic}/{page.stem}.md", posixpath.dirname(from_src_uri))
+
+
 def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -167,6 +174,16 @@ def pages_including(rel_path: str) -> list[str]:
 def vocabulary() -> dict:
     """scripts/data/tags.yml: tag key -> {zh: label, en: label}."""
     return yaml.safe_load((DATA / "tags.yml").read_text(encoding="utf-8"))
+
+
+@cache
+def topics() -> dict:
+    """scripts/data/topics.yml: topic folder -> {zh: title, en: title}, in display order."""
+    return yaml.safe_load((DATA / "topics.yml").read_text(encoding="utf-8"))
+
+
+def topic_titles(lang: str) -> dict[str, str]:
+    return {topic: titles[lang] for topic, titles in topics().items()}
 
 
 @cache

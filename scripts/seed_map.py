@@ -3,6 +3,7 @@
 
     python scripts/seed_map.py ../shared/seeds          # report; exit 1 unless all is mapped
     python scripts/seed_map.py ../shared/seeds --list   # every occurrence found, one per line
+    python scripts/seed_map.py --seeds overfitting      # the `seeds` front matter of a page
 
 An occurrence is a place where a post asks a question, identified as FILE:LINE (the
 1-based line that opens it). The finder recognises, outside code fences:
@@ -36,7 +37,9 @@ SEED_MAP = content.DATA / "seed_map.yml"
 QUESTIONS = content.DATA / "questions.yml"
 DEFAULT_SEEDS = content.ROOT.parent / "shared" / "seeds"
 
-HEADING = re.compile(r"^#{2,6}\s+(?:题目\s*(?P<n1>\d+)\s*[：:]|(?P<n2>\d+)\s*[.、．])\s*(?P<text>.+?)\s*$")
+HEADING = re.compile(
+    r"^#{2,6}\s+(?:题目\s*(?P<n1>\d+)\s*[：:]|(?P<n2>\d+)\s*[.、．])\s*(?P<text>.+?)\s*$"
+)
 BOLD = re.compile(r"^\*\*\s*(?P<n>\d+)\s*[.、．]\s*(?P<text>.+?)\s*\*\*\s*$")
 BULLET = re.compile(r"^\s*[-*+]\s+\*\*\s*(?P<n>\d+)\s*[.、．]\s*(?P<text>.+?)\s*\*\*")
 STATEMENT = re.compile(r"^\*\*题目[：:]\*\*\s*(?P<text>.+?)\s*$")
@@ -118,6 +121,39 @@ def seeds_by_id() -> dict[str, list[str]]:
     return by_id
 
 
+def render_sources(lang: str, from_page: str) -> str:
+    """The sources page: the posts' questions grouped by the page that answers them."""
+    written = {p.meta.get("id"): p for p in content.question_pages(lang)}
+    by_id: dict[str, list[dict]] = {}
+    for entry in load_map():
+        by_id.setdefault(entry["id"], []).append(entry)
+    topics = content.topic_titles(lang)
+    words = {
+        "zh": ("被问到 {n} 次", "尚未成文"),
+        "en": ("asked {n} times", "not written yet"),
+    }[lang]
+    parts = []
+    for topic, title in topics.items():
+        ids = [qid for qid, q in load_questions().items() if q["topic"] == topic and qid in by_id]
+        if not ids:
+            continue
+        lines = [f"## {title}", ""]
+        for qid in ids:
+            page = written.get(qid)
+            name = page.title if page else load_questions()[qid][lang]
+            if page:
+                name = f"[{name}]({content.link_to(page, from_page)})"
+            else:
+                name = f"{name}（{words[1]}）" if lang == "zh" else f"{name} ({words[1]})"
+            entries = by_id[qid]
+            lines.append(f"**{name}** · {words[0].format(n=len(entries))}")
+            lines.append("")
+            lines += [f"- {e['text']} <small>`{e['at']}`</small>" for e in entries]
+            lines.append("")
+        parts.append("\n".join(lines))
+    return "\n".join(parts)
+
+
 def report(seed_dir: Path) -> tuple[list[str], list[str]]:
     """(problems, summary lines). No problems means every occurrence is mapped, once."""
     occurrences = {o.at: o for o in find_occurrences(seed_dir)}
@@ -140,12 +176,17 @@ def report(seed_dir: Path) -> tuple[list[str], list[str]]:
                 f"post's {occurrence.text!r}; copy the post's wording."
             )
         if entry["id"] not in questions:
-            problems.append(f"{SEED_MAP.name}: {entry['at']} maps to {entry['id']!r}, not in {QUESTIONS.name}.")
+            problems.append(
+                f"{SEED_MAP.name}: {entry['at']} maps to {entry['id']!r}, not in {QUESTIONS.name}."
+            )
     used = {e["id"] for e in entries}
-    problems += [f"{QUESTIONS.name}: {qid} answers no occurrence." for qid in questions if qid not in used]
+    problems += [
+        f"{QUESTIONS.name}: {q} answers no occurrence." for q in questions if q not in used
+    ]
     topics = {q["topic"] for q in questions.values()}
     summary = [
-        f"occurrences found:   {len(occurrences)} in {len({o.file for o in occurrences.values()})} posts",
+        f"occurrences found:   {len(occurrences)} in {len({o.file for o in occurrences.values()})}"
+        " posts",
         f"mapped:              {len(set(mapped) & set(occurrences))}",
         f"unmapped:            {len(unmapped)}",
         f"map lines that are not an occurrence: {len(set(mapped) - set(occurrences))}",
@@ -156,10 +197,17 @@ def report(seed_dir: Path) -> tuple[list[str], list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("seed_dir", type=Path, nargs="?", default=DEFAULT_SEEDS)
     parser.add_argument("--list", action="store_true", help="print every occurrence found")
+    parser.add_argument("--seeds", metavar="ID", help="print the `seeds` front matter of page ID")
     args = parser.parse_args(argv)
+    if args.seeds:
+        lines = [f"  - {at}" for at in seeds_by_id().get(args.seeds, [])]
+        print("\n".join(["seeds:", *lines]))
+        return 0
     if args.list:
         for o in find_occurrences(args.seed_dir):
             print(f"{o.at}\t{o.kind}\t{o.section}\t{o.text}")

@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 
 import content
+import glossary
 import pytest
 
 PAGES = content.iter_pages()
@@ -185,4 +186,66 @@ def test_every_question_is_in_the_nav():
     assert not untranslated, (
         f"mkdocs.yml: nav sections {untranslated} have no English title in the i18n plugin's "
         "nav_translations for 'en'."
+    )
+
+
+def test_topic_titles_agree_with_the_data():
+    """Nav sections, their English names and topic index H1s use scripts/data/topics.yml."""
+    config = content.mkdocs_config()
+    languages = content.plugin_config(config, "i18n")["languages"]
+    en = next(lang for lang in languages if lang["locale"] == "en")["nav_translations"]
+    sections = {}
+    for item in config["nav"]:
+        if isinstance(item, dict):
+            ((title, children),) = item.items()
+            if isinstance(children, list):
+                folders = {str(c).split("/")[0] for c in children if isinstance(c, str)}
+                sections[title] = folders.pop() if len(folders) == 1 else None
+    for topic, titles in content.topics().items():
+        index = content.DOCS / topic / "index.zh.md"
+        if not index.exists():
+            continue  # a planned topic without pages yet
+        assert sections.get(titles["zh"]) == topic, (
+            f"mkdocs.yml nav: the section for docs/{topic}/ must be titled {titles['zh']!r} "
+            "(scripts/data/topics.yml)."
+        )
+        assert en.get(titles["zh"]) == titles["en"], (
+            f"mkdocs.yml: nav_translations for 'en' must map {titles['zh']!r} to {titles['en']!r}."
+        )
+        for lang in content.LANGS:
+            page = content.load_page(content.DOCS / topic / f"index.{lang}.md")
+            assert page.title == titles[lang], (
+                f"{page.rel}: H1 must be the topic title {titles[lang]!r} (scripts/data/topics.yml)"
+            )
+
+
+QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|「[^」]*」|`[^`\n]*`")
+
+
+def _own_prose(page: content.Page) -> str:
+    """The page's own words: no code, no quotations, no list of the posts' phrasings."""
+    body = content.FENCE_RE.sub("", page.body)
+    body = body.split(f"## {content.SECTIONS[page.lang][-1]}")[0]
+    body = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">"))
+    return QUOTED.sub("", body)
+
+
+@pytest.mark.parametrize("page", _ids(PAGES))
+def test_terminology_is_consistent(page):
+    prose = _own_prose(page)
+    found = [
+        f"{variant!r} (use {term[page.lang]!r})"
+        for term in glossary.load()["terms"]
+        for variant in (term.get("avoid") or {}).get(page.lang, [])
+        if re.search(
+            rf"(?<![\w-]){re.escape(variant)}(?![\w-])"
+            if variant.isascii()
+            else re.escape(variant),
+            prose,
+            re.IGNORECASE,
+        )
+    ]
+    assert not found, (
+        f"{page.rel} uses terms the bank avoids: {', '.join(found)}. "
+        "See scripts/data/terms.yml (quotations of the source posts are exempt)."
     )

@@ -1,4 +1,12 @@
-"""One search index per language, so a reader only gets results in the language they read.
+"""Search: one index per language, and the field's Chinese terms kept whole.
+
+Terms. Material segments Chinese text with jieba when it builds the index. jieba's
+general dictionary splits terms such as 过拟合 (过/拟合) or 知识蒸馏 apart; before the
+search plugin starts (on_config, higher priority), every Chinese term of the glossary
+(scripts/data/terms.yml) is added to jieba's dictionary, so it becomes one token.
+
+Languages. One search index per language, so a reader only gets results in the
+language they read.
 
 The i18n plugin writes one combined search/search_index.json for all languages, and the
 search box of every page loads it: an English query on the English site would also
@@ -11,11 +19,23 @@ index by giving it a language-specific `base` in Material's __config block.
 import json
 import posixpath
 import re
+import sys
 from pathlib import Path
 
+import jieba
 from mkdocs.plugins import event_priority
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import glossary  # noqa: E402
+
 CONFIG_RE = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+
+
+@event_priority(100)  # before Material's search plugin builds its index
+def on_config(config):
+    for term in glossary.chinese_terms():
+        jieba.add_word(term)
+    return config
 
 
 def _other_languages(config) -> list[str]:
