@@ -43,11 +43,11 @@ def section(page: content.Page, title: str) -> str:
 
 def topic_notebook(topic: str, lang: str) -> dict | None:
     """The notebook of one topic in one language; None when the topic has no questions."""
-    nav_order = _nav_order()
+    order = nav_order()
     pages = [p for p in content.question_pages(lang) if p.topic == topic]
     if not pages:
         return None
-    pages.sort(key=lambda p: nav_order.get(f"{p.topic}/{p.stem}.md", 10**6))
+    pages.sort(key=lambda p: order.get(f"{p.topic}/{p.stem}.md", 10**6))
     index = content.load_page(content.DOCS / topic / f"index.{lang}.md")
     cells = [_cell("markdown", f"# {index.title}\n\n{INTRO[lang]}")]
     short_answer = content.SECTIONS[lang][0]
@@ -88,7 +88,7 @@ def write_all(out_dir: Path) -> list[Path]:
     return written
 
 
-def _nav_order() -> dict[str, int]:
+def nav_order() -> dict[str, int]:
     order: dict[str, int] = {}
 
     def walk(node):

@@ -10,9 +10,34 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import content  # noqa: E402
 import glossary  # noqa: E402
+import notebooks  # noqa: E402
 import seed_map  # noqa: E402
 
-MARKERS = {"<!-- glossary -->": glossary.render, "<!-- sources -->": seed_map.render_sources}
+NOTEBOOK = {
+    "zh": "[本主题的全部代码（notebook，可下载运行）](notebook.ipynb)",
+    "en": "[All the code of this topic as a notebook (download and run it)](notebook.ipynb)",
+}
+
+
+def topic_questions(lang: str, from_page: str) -> str:
+    """The question pages of the topic whose index is `from_page`, in nav order."""
+    topic = from_page.split("/")[0]
+    order = notebooks.nav_order()
+    pages = [p for p in content.question_pages(lang) if p.topic == topic]
+    pages.sort(key=lambda p: order.get(f"{p.topic}/{p.stem}.md", 10**6))
+    levels = content.levels()
+    lines = [
+        f"- [{p.title}]({content.link_to(p, from_page)}) · {levels[p.meta['level']][lang]}"
+        for p in pages
+    ]
+    return "\n".join(lines) + ("\n\n" + NOTEBOOK[lang] if pages else "")
+
+
+MARKERS = {
+    "<!-- glossary -->": glossary.render,
+    "<!-- sources -->": seed_map.render_sources,
+    "<!-- topic-questions -->": topic_questions,
+}
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -1,0 +1,201 @@
+"""A hash table with separate chaining: put/get/delete, iteration, and doubling with a full
+rehash when the load factor passes 0.75. Checked against dict on random operations with
+overwrites and deletes; a key class whose hash always collides shows the O(n) worst case.
+"""
+
+import random
+from collections.abc import Hashable, Iterator
+from typing import Any
+
+_MISSING = object()  # sentinel: lets get() tell "no default given" from default=None
+
+
+class HashTable:
+    """Each bucket is a list of [hash, key, value] entries whose hash maps to that bucket."""
+
+    def __init__(self, capacity: int = 8, max_load: float = 0.75) -> None:
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1, got {capacity}")
+        if max_load <= 0:
+            raise ValueError(f"max_load must be positive, got {max_load}")
+        self._buckets: list[list[list[Any]]] = [[] for _ in range(capacity)]
+        self._size = 0
+        self.max_load = max_load
+        self.resizes = 0
+
+    def _find(self, key: Hashable) -> tuple[list[list[Any]], int, int]:
+        """Return (bucket, position in the bucket or -1, hash of the key)."""
+        key_hash = hash(key)
+        bucket = self._buckets[key_hash % len(self._buckets)]
+        for position, (entry_hash, entry_key, _) in enumerate(bucket):
+            # compare the cheap stored hash first, then identity, then equality (as dict does)
+            if entry_hash == key_hash and (entry_key is key or entry_key == key):
+                return bucket, position, key_hash
+        return bucket, -1, key_hash
+
+    def put(self, key: Hashable, value: Any) -> None:
+        bucket, position, key_hash = self._find(key)
+        if position >= 0:
+            bucket[position][2] = value  # overwrite: the size does not change
+            return
+        bucket.append([key_hash, key, value])
+        self._size += 1
+        if self.load_factor > self.max_load:
+            self._resize(2 * len(self._buckets))
+
+    def get(self, key: Hashable, default: Any = _MISSING) -> Any:
+        bucket, position, _ = self._find(key)
+        if position >= 0:
+            return bucket[position][2]
+        if default is _MISSING:
+            raise KeyError(key)  # a stored None and a missing key stay distinguishable
+        return default
+
+    def delete(self, key: Hashable) -> None:
+        bucket, position, _ = self._find(key)
+        if position < 0:
+            raise KeyError(key)
+        bucket[position] = bucket[-1]  # order inside a bucket does not matter:
+        bucket.pop()  # swap with the last entry and pop in O(1)
+        self._size -= 1
+
+    def _resize(self, new_capacity: int) -> None:
+        """Rehash every entry: its bucket depends on the capacity. O(n), but amortised O(1)."""
+        old_buckets = self._buckets
+        self._buckets = [[] for _ in range(new_capacity)]
+        for bucket in old_buckets:
+            for entry in bucket:  # the stored hash avoids calling hash() again
+                self._buckets[entry[0] % new_capacity].append(entry)
+        self.resizes += 1
+
+    @property
+    def load_factor(self) -> float:
+        return self._size / len(self._buckets)
+
+    @property
+    def capacity(self) -> int:
+        return len(self._buckets)
+
+    def longest_chain(self) -> int:
+        return max(len(bucket) for bucket in self._buckets)
+
+    def items(self) -> Iterator[tuple[Hashable, Any]]:
+        for bucket in self._buckets:  # bucket order, not insertion order (unlike dict)
+            for _, key, value in bucket:
+                yield key, value
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return (key for key, _ in self.items())
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __contains__(self, key: Hashable) -> bool:
+        return self._find(key)[1] >= 0
+
+    __getitem__ = get
+    __setitem__ = put
+    __delitem__ = delete
+
+
+# --- edge cases ----------------------------------------------------------------------------
+table = HashTable()
+assert len(table) == 0 and list(table) == [] and "a" not in table
+assert table.get("a", None) is None
+for operation in (lambda: table["a"], lambda: table.delete("a")):
+    try:
+        operation()
+    except KeyError:
+        pass
+    else:
+        raise AssertionError("a missing key must raise KeyError")
+table["a"] = None  # a stored None is a value, not "missing"
+assert "a" in table and table["a"] is None and len(table) == 1
+table["a"] = 1  # overwrite keeps one entry
+table[1] = "int key"
+table[True] = "bool key"  # True == 1 and hash(True) == hash(1): the same key, as in dict
+assert len(table) == 2 and table[1] == "bool key"
+del table["a"]
+assert "a" not in table and len(table) == 1
+for bad_capacity in (0, -3):
+    try:
+        HashTable(capacity=bad_capacity)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("capacity 0 must be rejected")
+try:
+    table[["a", "list"]] = 1
+except TypeError:
+    pass  # unhashable keys fail in hash(), exactly like dict
+else:
+    raise AssertionError("a list is not hashable")
+
+# --- growth: 1,000 inserts into a table that starts with 8 buckets -------------------------
+table = HashTable()
+for i in range(1000):
+    table[f"key{i}"] = i
+    assert table.load_factor <= 0.75
+print(
+    f"1000 keys: capacity {table.capacity}, {table.resizes} resizes, "
+    f"load factor {table.load_factor:.3f}"
+)
+assert (table.capacity, table.resizes) == (2048, 8)
+
+# --- against dict: 20,000 random operations on 200 keys ------------------------------------
+rng = random.Random(0)  # noqa: S311 - test data, not cryptography
+table, reference = HashTable(), {}
+counts = {"put": 0, "overwrite": 0, "get": 0, "get missing": 0, "delete": 0, "delete missing": 0}
+for step in range(20_000):
+    key = f"k{rng.randrange(200)}" if rng.random() < 0.8 else rng.randrange(50)  # str and int
+    action = rng.choices(["put", "get", "delete"], weights=[5, 3, 2])[0]
+    if action == "put":
+        counts["overwrite" if key in reference else "put"] += 1
+        value = rng.randrange(1000)
+        table[key] = value
+        reference[key] = value
+    elif action == "get":
+        counts["get" if key in reference else "get missing"] += 1
+        assert table.get(key, "absent") == reference.get(key, "absent")
+    else:
+        counts["delete" if key in reference else "delete missing"] += 1
+        try:
+            del reference[key]
+        except KeyError:
+            expected_error = True
+        else:
+            expected_error = False
+        try:
+            del table[key]
+        except KeyError:
+            assert expected_error, key
+        else:
+            assert not expected_error, key
+    assert len(table) == len(reference) and (key in table) == (key in reference)
+    if step % 1000 == 0:
+        assert dict(table.items()) == reference and set(table) == set(reference)
+assert dict(table.items()) == reference
+print("20000 random operations agree with dict:")
+print("  " + ", ".join(f"{k} {n}" for k, n in counts.items()))
+
+
+# --- the worst case: every key has the same hash -------------------------------------------
+class CollidingKey:
+    """Equal when the names are equal, but every instance hashes to 42."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CollidingKey) and self.name == other.name
+
+    def __hash__(self) -> int:
+        return 42
+
+
+table = HashTable()
+for i in range(500):
+    table[CollidingKey(str(i))] = i
+assert all(table[CollidingKey(str(i))] == i for i in range(500))
+print(f"500 colliding keys: still correct, but one chain holds {table.longest_chain()} entries")
+assert table.longest_chain() == 500
