@@ -48,6 +48,7 @@ ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 INCLUDE_RE = re.compile(r"^\s*-{1,}8<-{1,}\s+\"([^\"]+)\"\s*$", re.MULTILINE)
 FENCE_RE = re.compile(r"^(\s*)(`{3,}|~{3,})([^\n]*)\n(.*?)^\1\2\s*$", re.MULTILINE | re.DOTALL)
 H1_RE = re.compile(r"^# (.+)$", re.MULTILINE)
+MD_LINK_RE = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)")
 H2_RE = re.compile(r"^## (.+?)\s*(?:\{[^}]*\})?$", re.MULTILINE)
 
 
@@ -95,6 +96,22 @@ class Page:
     @property
     def sections(self) -> list[str]:
         return [h.strip() for h in H2_RE.findall(self.body)]
+
+    def section(self, title: str) -> str:
+        """The Markdown under the H2 `title`, up to the next H2."""
+        match = re.search(rf"^## {re.escape(title)}\s*$(.*?)(?=^## |\Z)", self.body, re.M | re.S)
+        return match.group(1).strip() if match else ""
+
+    @property
+    def related(self) -> list[str]:
+        """`topic/stem` of every page linked under the related-questions section."""
+        import posixpath
+
+        text = self.section(SECTIONS[self.lang][4])
+        return [
+            posixpath.normpath(posixpath.join(self.topic, target)).removesuffix(".md")
+            for target in MD_LINK_RE.findall(text)
+        ]
 
 
 def link_to(page: Page, from_src_uri: str) -> str:
@@ -163,6 +180,16 @@ def snippet_files() -> list[Path]:
 
 def recorded_output_path(snippet: Path) -> Path:
     return snippet.with_suffix(".out")
+
+
+BUILD = ROOT / "build"  # generated, never committed: manifests, cache, figures, notebooks
+
+
+def figure_path(snippet_rel: str, build: Path = BUILD) -> Path:
+    """Where the runner puts the figure a snippet saved (`<stem>.png` in its working dir)."""
+    rel = Path(snippet_rel)
+    inside = rel.relative_to("snippets") if snippet_rel.startswith("snippets/") else rel.name
+    return build / "figures" / Path(inside).with_suffix(".png")
 
 
 def pages_including(rel_path: str) -> list[str]:

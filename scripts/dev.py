@@ -87,6 +87,8 @@ def venv_env() -> dict[str, str]:
 
 def cmd_serve(extra: list[str]) -> int:
     ensure_venv()
+    # The pages show the runner's records and figures: bring them up to date (cached).
+    subprocess.call([str(VENV_PYTHON), "scripts/verify.py"], cwd=ROOT, env=venv_env())
     args = [str(VENV / "bin" / "mkdocs"), "serve", "--dev-addr", "127.0.0.1:8000", *extra]
     return subprocess.call(args, cwd=ROOT, env=venv_env())
 

@@ -1,8 +1,17 @@
-"""Topic notebooks, generated from the question pages and their snippets.
+"""Notebooks generated from the question pages and their snippets, per language.
 
-One notebook per topic and language: the topic's title, then for every question its
-title, its 30-second answer and its snippets as code cells. The site build renders them
-with mkdocs-jupyter (scripts/site_hooks/notebooks.py); nothing generated is committed.
+- One per topic: the topic's title, then for every question its title, its 30-second
+  answer and its snippets as code cells. The site renders them with mkdocs-jupyter
+  (scripts/site_hooks/notebooks.py).
+- One per question: its title, its 30-second answer, then its runnable-example section
+  in order: the prose and headings as Markdown, each snippet as a code cell, each
+  recorded output as Markdown. Offered as a download on the page
+  (scripts/site_hooks/examples.py).
+
+A snippet that starts processes with "spawn" (torch.distributed examples) cannot run as a
+notebook cell, because the child processes import the code from a file; its cell writes
+the snippet to a file and runs that. tests/test_notebooks.py executes every notebook.
+Nothing generated is committed.
 
     python scripts/notebooks.py build/notebooks   # write them all, e.g. to run them
 """
@@ -22,6 +31,14 @@ INTRO = {
     "zh": "本 notebook 由题库页面和它们的代码片段自动生成，每段代码都可以单独运行。",
     "en": "Generated from the bank's pages and their snippets; every code cell runs on its own.",
 }
+OUTPUT = {"zh": "输出：", "en": "Output:"}
+OWN_PROCESS = {
+    "zh": "这段代码用 spawn 启动子进程，子进程要从文件导入代码，所以先把它写成文件再运行。",
+    "en": "This code starts processes with spawn, which import the code from a file, "
+    "so the cell writes it to a file and runs that.",
+}
+SPAWNS = re.compile(r"\b(?:mp|multiprocessing)\.spawn\b|torch\.distributed|start_method")
+COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def _cell(kind: str, text: str) -> dict:
@@ -36,9 +53,72 @@ def _cell(kind: str, text: str) -> dict:
 
 
 def section(page: content.Page, title: str) -> str:
-    """The Markdown under the H2 `title`, up to the next H2."""
-    match = re.search(rf"^## {re.escape(title)}\s*$(.*?)(?=^## |\Z)", page.body, re.M | re.S)
-    return match.group(1).strip() if match else ""
+    return page.section(title)
+
+
+def code_cells(include: str, lang: str) -> list[dict]:
+    """The cells that run one snippet: the code itself, or, for spawn, a file and a run."""
+    code = content.read_text(content.ROOT / include)
+    if not SPAWNS.search(code):
+        return [_cell("code", code)]
+    name = include.rsplit("/", 1)[-1]
+    run = (
+        "import subprocess\nimport sys\n\n"
+        f"run = subprocess.run([sys.executable, {name!r}], capture_output=True, text=True)\n"
+        'print(run.stdout, end="")\nprint(run.stderr, end="", file=sys.stderr)\n'
+        "run.check_returncode()"
+    )
+    return [
+        _cell("markdown", OWN_PROCESS[lang]),
+        _cell("code", f"%%writefile {name}\n{code}"),
+        _cell("code", run),
+    ]
+
+
+def _notebook(cells: list[dict]) -> dict:
+    for number, cell in enumerate(cells):
+        cell["id"] = f"cell-{number:03d}"  # nbformat 4.5 requires an id per cell
+    return {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def question_notebook(page: content.Page) -> dict:
+    """One question: title, short answer, and the runnable-example section in order."""
+    short_answer, example = content.SECTIONS[page.lang][0], content.SECTIONS[page.lang][2]
+    cells = [
+        _cell("markdown", f"# {page.title}\n\n{INTRO[page.lang]}"),
+        _cell("markdown", f"## {short_answer}\n\n{section(page, short_answer)}"),
+    ]
+    text = COMMENT.sub("", section(page, example))
+    prose = [f"## {example}"]
+    position = 0
+    for fence in content.FENCE_RE.finditer(text):
+        prose.append(text[position : fence.start()].strip())
+        position = fence.end()
+        includes = content.INCLUDE_RE.findall(fence.group(4))
+        if not includes:
+            prose.append(fence.group(0))
+            continue
+        if "\n\n".join(p for p in prose if p):
+            cells.append(_cell("markdown", "\n\n".join(p for p in prose if p)))
+        prose = []
+        for include in includes:
+            if include.endswith(".py"):
+                cells += code_cells(include, page.lang)
+            else:
+                recorded = content.read_text(content.ROOT / include).rstrip("\n")
+                cells.append(_cell("markdown", f"{OUTPUT[page.lang]}\n\n```text\n{recorded}\n```"))
+    prose.append(text[position:].strip())
+    if any(prose):
+        cells.append(_cell("markdown", "\n\n".join(p for p in prose if p)))
+    return _notebook(cells)
 
 
 def topic_notebook(topic: str, lang: str) -> dict | None:
@@ -55,36 +135,46 @@ def topic_notebook(topic: str, lang: str) -> dict | None:
         cells.append(_cell("markdown", f"## {page.title}\n\n{section(page, short_answer)}"))
         for include in page.includes:
             if include.endswith(".py"):
-                code = content.read_text(content.ROOT / include)
                 cells.append(_cell("markdown", f"`{include}`"))
-                cells.append(_cell("code", code))
-    return {
-        "cells": cells,
-        "metadata": {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-            "language_info": {"name": "python"},
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+                cells += code_cells(include, lang)
+    return _notebook(cells)
 
 
 def topics() -> list[str]:
     return sorted({p.topic for p in content.question_pages()})
 
 
+def _write(path: Path, notebook: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(notebook, ensure_ascii=False, indent=1)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")  # unchanged files keep their mtime
+    return path
+
+
+def write_topics(out_dir: Path, lang: str) -> list[Path]:
+    """Write out_dir/<lang>/<topic>/notebook.ipynb for every topic."""
+    written = []
+    for topic in topics():
+        notebook = topic_notebook(topic, lang)
+        if notebook is not None:
+            written.append(_write(out_dir / lang / topic / NOTEBOOK_NAME, notebook))
+    return written
+
+
+def write_questions(out_dir: Path, lang: str) -> list[Path]:
+    """Write out_dir/<lang>/<topic>/<question>.ipynb for every question page."""
+    return [
+        _write(out_dir / lang / page.topic / f"{page.stem}.ipynb", question_notebook(page))
+        for page in content.question_pages(lang)
+    ]
+
+
 def write_all(out_dir: Path) -> list[Path]:
-    """Write out_dir/<lang>/<topic>/notebook.ipynb for every topic and language."""
+    """Every notebook, in both languages."""
     written = []
     for lang in content.LANGS:
-        for topic in topics():
-            notebook = topic_notebook(topic, lang)
-            if notebook is None:
-                continue
-            path = out_dir / lang / topic / NOTEBOOK_NAME
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
-            written.append(path)
+        written += write_topics(out_dir, lang) + write_questions(out_dir, lang)
     return written
 
 

@@ -21,8 +21,15 @@ A snippet declares options in comment lines at its top:
     # verify: cuda          it has a CUDA path; the GPU job runs it with --device cuda
     # verify: timeout=120   seconds before it is killed (default 60)
 
+A snippet that saves `<stem>.png` in its working directory has made a figure: the runner
+copies it to build/figures/<topic>/<stem>.png, and the page that shows it marks where it
+goes with `<!-- figure: <stem>.png | alt text -->`.
+
 Results go to build/verify/manifest-<device>.json (versions, device, per-snippet status,
-duration and content hash); the site build turns that record into "verified on" lines.
+duration, date and content hash); the site build turns that record into "verified on"
+lines and the execution report. A snippet that has not changed since it last passed (same
+bytes, runner, packages and files read: scripts/verify_cache.py) is not run again; its
+cached output is still compared with the page. `--no-cache` runs everything.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ import datetime as dt
 import difflib
 import hashlib
 import importlib
+import importlib.metadata
 import json
 import os
 import platform
@@ -50,16 +58,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import content  # noqa: E402
+import verify_cache  # noqa: E402
 
 ROOT = content.ROOT
 SANDBOX_DIR = ROOT / "scripts" / "sandbox"
-MANIFEST_DIR = ROOT / "build" / "verify"
 DEFAULT_TIMEOUT = 60.0
 DEVICES = ("cpu", "cuda")
 # Packages worth importing once in the parent. Only libraries known to be fork-safe
 # when merely imported (they start no threads at import time) belong here.
-PRELOADABLE = {"torch", "numpy", "scipy", "sklearn", "imblearn", "pandas", "matplotlib"}
-VERSIONED = {"python": None, "torch": "torch", "scikit-learn": "sklearn", "numpy": "numpy"}
+# (onnxruntime is not: it starts a thread when imported.)
+PRELOADABLE = {
+    "torch", "numpy", "scipy", "sklearn", "imblearn", "pandas", "matplotlib", "optuna",
+    "shap", "captum", "opacus", "cryptography", "onnx", "onnxscript", "torchao", "yaml",
+}  # fmt: skip
+VERSIONED = ("torch", "scikit-learn", "numpy")  # distributions named in the manifest
 
 
 @dataclass
@@ -88,9 +100,17 @@ class Snippet:
         return snippet
 
     def _read_options(self) -> None:
-        for line in content.read_text(self.path).splitlines():
-            if not line.startswith("#"):
-                break
+        lines = content.read_text(self.path).splitlines()
+        header = 0
+        while header < len(lines) and lines[header].startswith("#"):
+            header += 1
+        misplaced = [n + 1 for n, line in enumerate(lines[header:], header) if "# verify:" in line]
+        if misplaced:
+            raise content.ContentError(
+                f"{self.rel}:{misplaced[0]}: '# verify:' options only count in the comment lines "
+                "at the very top of the file; move it above the docstring."
+            )
+        for line in lines[:header]:
             if line.startswith("# verify:"):
                 for option in line.split(":", 1)[1].split(","):
                     key, _, value = option.strip().partition("=")
@@ -117,6 +137,9 @@ class Result:
     problems: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
     sha256: str = ""
+    date: str = ""  # when it actually ran (for a cached result: the run it came from)
+    cached: bool = False
+    figure: str = ""  # repo-relative path of the figure it saved, if any
 
     def report(self) -> str:
         """The failure message: names the snippet, the pages showing it, and what to do."""
@@ -199,6 +222,8 @@ def _child(snippet: Snippet, workdir: Path, device: str, threads: int) -> None:
             ),
             "SNIPPET_SANDBOX_WORKDIR": str(workdir),
             "SNIPPET_SANDBOX_REPORT": str(workdir / "sandbox-violations.txt"),
+            "SNIPPET_SANDBOX_READS": str(workdir / "sandbox-reads.txt"),
+            "SNIPPET_SANDBOX_WATCH": str(ROOT),
         }
         if device == "cpu":
             env["CUDA_VISIBLE_DEVICES"] = ""  # the recorded output is the CPU path's
@@ -215,6 +240,11 @@ def _child(snippet: Snippet, workdir: Path, device: str, threads: int) -> None:
             torch = sys.modules["torch"]
             torch.seed()
             torch.set_num_threads(threads)
+        # BLAS/OpenMP pools that the parent's imports created get the same cap as a
+        # fresh process would (OMP_NUM_THREADS above covers pools created from now on).
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(threads)
         warnings.resetwarnings()
         warnings.simplefilter("error")  # a snippet must not emit warnings (deprecated APIs ...)
 
@@ -254,21 +284,34 @@ class Runner:
         jobs: int | None = None,
         record: bool = False,
         durations: dict[str, float] | None = None,
+        use_cache: bool = True,
+        build: Path = content.BUILD,
     ):
         self.device = device
+        self.build = build
+        self.use_cache = use_cache
         self.durations = durations or {}
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.threads = max(1, (os.cpu_count() or 1) // self.jobs)
         self.record = record
 
     def run(self, snippets: list[Snippet]) -> list[Result]:
-        unreadable = [s for s in snippets if s.error]
-        snippets = [s for s in snippets if not s.error]
-        preload(snippets)
+        results = [self._unreadable(s) for s in snippets if s.error]
+        to_run = []
+        for snippet in (s for s in snippets if not s.error):
+            entry = (
+                verify_cache.lookup(self.build, snippet.rel, snippet.path, self.device)
+                if self.use_cache
+                else None
+            )
+            if entry is None:
+                to_run.append(snippet)
+            else:
+                results.append(self._from_cache(snippet, entry))
+        preload(to_run)
         # Longest first (by the last recorded duration) keeps all cores busy until the end.
-        queue = deque(sorted(snippets, key=lambda s: -self.durations.get(s.rel, 0.0)))
+        queue = deque(sorted(to_run, key=lambda s: -self.durations.get(s.rel, 0.0)))
         running: dict[int, tuple[Snippet, float, Path]] = {}
-        results = [self._unreadable(s) for s in unreadable]
         scratch = Path(tempfile.mkdtemp(prefix="verify-"))
         try:
             while queue or running:
@@ -313,6 +356,33 @@ class Runner:
             sha256=sha256_of(snippet.path),
         )
 
+    def _from_cache(self, snippet: Snippet, entry: dict) -> Result:
+        figure = ""
+        if entry["figure"] is not None:
+            figure = self._publish_figure(snippet, entry["figure"])
+        problems = self._check_output(snippet, entry["stdout"]) if self.device == "cpu" else []
+        return Result(
+            snippet=snippet.rel,
+            device=self.device,
+            status="failed" if problems else "passed",
+            seconds=entry["seconds"],
+            exit_code=0,
+            stdout=entry["stdout"],
+            stderr="",
+            problems=problems,
+            pages=content.pages_including(snippet.rel),
+            sha256=sha256_of(snippet.path, snippet.recorded),
+            date=entry["date"],
+            cached=True,
+            figure=figure,
+        )
+
+    def _publish_figure(self, snippet: Snippet, source: Path) -> str:
+        target = content.figure_path(snippet.rel, self.build)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        return rel_path(target)
+
     def _finish(
         self, snippet: Snippet, workdir: Path, status: int, seconds: float, timed_out: bool
     ) -> Result:
@@ -336,7 +406,7 @@ class Runner:
                 problems.append(f"sandbox: {line}")
         if not problems and self.device == "cpu":
             problems += self._check_output(snippet, stdout)
-        return Result(
+        result = Result(
             snippet=snippet.rel,
             device=self.device,
             status="failed" if problems else "passed",
@@ -347,7 +417,20 @@ class Runner:
             problems=problems,
             pages=content.pages_including(snippet.rel),
             sha256=sha256_of(snippet.path, snippet.recorded),
+            date=now(),
         )
+        if result.status == "passed":
+            figure = workdir / f"{snippet.path.stem}.png"
+            figure = figure if figure.is_file() else None
+            if figure is not None:
+                result.figure = self._publish_figure(snippet, figure)
+            reads_file = workdir / "sandbox-reads.txt"
+            reads = reads_file.read_text().split() if reads_file.exists() else []
+            run = {"stdout": stdout, "seconds": result.seconds, "date": result.date}
+            verify_cache.store(
+                self.build, snippet.rel, snippet.path, self.device, run, reads, figure
+            )
+        return result
 
     def _check_output(self, snippet: Snippet, stdout: str) -> list[str]:
         recorded = snippet.recorded
@@ -379,6 +462,18 @@ class Runner:
         ]
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Readers (the site build, a parallel run) never see a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as f:
+        f.write(text)
+    os.replace(f.name, path)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
 def _indent(text: str) -> str:
     return "\n".join("      " + line for line in text.splitlines())
 
@@ -390,15 +485,12 @@ def _kill_group(pid: int) -> None:
 
 def environment(device: str) -> dict:
     """Versions and device name, for the manifest."""
-    info = {"device": device, "platform": platform.platform()}
-    for label, module in VERSIONED.items():
-        if module is None:
-            info[label] = platform.python_version()
-            continue
+    info = {"device": device, "platform": platform.platform(), "python": platform.python_version()}
+    for name in VERSIONED:
         try:
-            info[label] = importlib.import_module(module).__version__
-        except ImportError:
-            info[label] = None
+            info[name] = importlib.metadata.version(name).split("+")[0]
+        except importlib.metadata.PackageNotFoundError:
+            info[name] = None
     info["device_name"] = _cuda_device_name() if device == "cuda" else _cpu_name()
     return info
 
@@ -434,8 +526,8 @@ def _cuda_device_name() -> str:
     return name
 
 
-def default_manifest(device: str) -> Path:
-    return MANIFEST_DIR / f"manifest-{device}.json"
+def manifest_path(device: str, build: Path = content.BUILD) -> Path:
+    return build / "verify" / f"manifest-{device}.json"
 
 
 def load_manifest(path: Path) -> dict:
@@ -445,13 +537,15 @@ def load_manifest(path: Path) -> dict:
 def write_manifest(path: Path, env: dict, results: list[Result], wall_seconds: float) -> None:
     """Update a manifest with these results (entries for other snippets are kept)."""
     entries = load_manifest(path).get("results", {})
-    date = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    date = now()
     for r in results:
         entries[r.snippet] = {
             "status": r.status,
             "seconds": r.seconds,
             "sha256": r.sha256,
-            "date": date,
+            "date": r.date or date,
+            "cached": r.cached,
+            "figure": r.figure,
         }
     existing = {rel_path(p) for p in content.snippet_files()}
     manifest = env | {
@@ -459,8 +553,7 @@ def write_manifest(path: Path, env: dict, results: list[Result], wall_seconds: f
         "wall_seconds": round(wall_seconds, 2),
         "results": {k: v for k, v in sorted(entries.items()) if k in existing},
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    write_atomically(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
 def select(paths: list[str], device: str) -> list[Snippet]:
@@ -475,6 +568,49 @@ def select(paths: list[str], device: str) -> list[Snippet]:
             raise SystemExit(f"verify: {raw} is neither a snippet file nor a folder of snippets.")
     snippets = [Snippet.load(f) for f in files]
     return [s for s in snippets if s.cuda] if device == "cuda" else snippets
+
+
+def shard(snippets: list[Snippet], index: int, count: int, durations: dict) -> list[Snippet]:
+    """Shard `index` (1-based) of `count`: longest first, each to the least loaded shard.
+
+    Every runner of a split job computes the same assignment from the same inputs (the
+    snippet list and the durations of a previous run; without them, file sizes)."""
+
+    def cost(s: Snippet) -> float:
+        return durations.get(s.rel) or s.path.stat().st_size / 1000
+
+    loads = [0.0] * count
+    chosen = []
+    for snippet in sorted(snippets, key=lambda s: (-cost(s), s.rel)):
+        target = loads.index(min(loads))
+        loads[target] += cost(snippet)
+        if target == index - 1:
+            chosen.append(snippet)
+    return chosen
+
+
+def merge(paths: list[Path], out: Path) -> None:
+    """Merge the manifests of several runners of one device into one."""
+    manifests = [load_manifest(p) for p in paths]
+    keys = ("device", "python", *VERSIONED)
+    for other, path in zip(manifests[1:], paths[1:], strict=True):
+        differs = [k for k in keys if other.get(k) != manifests[0].get(k)]
+        if differs:
+            raise SystemExit(
+                f"verify --merge: {path} differs from {paths[0]} in {differs}; only runs of "
+                "one device with the same versions can be merged."
+            )
+    results = {}
+    for manifest in manifests:
+        results.update(manifest.get("results", {}))
+    merged = manifests[0] | {
+        "date": max(m.get("date", "") for m in manifests),
+        "wall_seconds": max(m.get("wall_seconds", 0.0) for m in manifests),  # they ran at once
+        "jobs": sum(m.get("jobs", 0) for m in manifests),
+        "runners": len(manifests),
+        "results": dict(sorted(results.items())),
+    }
+    write_atomically(out, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -493,19 +629,54 @@ def main(argv: list[str] | None = None) -> int:
         "--report", type=Path, help="also write every result, with outputs, as JSON"
     )
     parser.add_argument(
-        "--manifest",
+        "--no-cache",
+        action="store_true",
+        help="run every snippet, even those whose cached result is still valid",
+    )
+    parser.add_argument(
+        "--build-dir",
         type=Path,
-        help="manifest to update (default: build/verify/manifest-DEVICE.json)",
+        default=content.BUILD,
+        help="where the manifest (verify/manifest-DEVICE.json), the cache (verify/cache/) and "
+        "the figures (figures/) go (default: build/)",
+    )
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="run only shard K of N (split by the durations in the manifest, longest first)",
+    )
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        metavar="MANIFEST",
+        help="merge these manifests (one per shard) into the build folder's manifest; run nothing",
     )
     args = parser.parse_args(argv)
 
-    manifest = args.manifest or default_manifest(args.device)
+    if args.merge:
+        merge(args.merge, manifest_path(args.device, args.build_dir.resolve()))
+        return 0
+
+    if args.device == "cuda" and _cuda_device_name() == "no CUDA device":
+        print("verify: --device cuda, but torch sees no CUDA device here; nothing was run.")
+        return 2
+    build = args.build_dir.resolve()
+    manifest = manifest_path(args.device, build)
     durations = {k: v["seconds"] for k, v in load_manifest(manifest).get("results", {}).items()}
     snippets = select(args.paths, args.device)
+    if args.shard:
+        index, _, count = args.shard.partition("/")
+        if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+            raise SystemExit(f"verify: --shard {args.shard}: expected K/N with 1 <= K <= N.")
+        snippets = shard(snippets, int(index), int(count), durations)
     started = time.monotonic()
-    results = Runner(args.device, args.jobs, args.record, durations).run(snippets)
+    runner = Runner(
+        args.device, args.jobs, args.record, durations, use_cache=not args.no_cache, build=build
+    )
+    results = runner.run(snippets)
     wall = time.monotonic() - started
-    env = environment(args.device)
+    env = environment(args.device) | {"jobs": runner.jobs}
     write_manifest(manifest, env, results, wall)
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
@@ -514,12 +685,15 @@ def main(argv: list[str] | None = None) -> int:
 
     failed = [r for r in results if r.status != "passed"]
     for r in results:
-        print(f"{r.status.upper():6} {r.seconds:6.2f}s  {r.snippet}")
+        how = "(cached)" if r.cached else ""
+        print(f"{r.status.upper():6} {r.seconds:6.2f}s {how:8} {r.snippet}")
     for r in failed:
         print("\n" + r.report())
+    cached = sum(r.cached for r in results)
     print(
         f"\n{len(results) - len(failed)} passed, {len(failed)} failed, {len(results)} snippets "
-        f"on {args.device} in {wall:.1f} s; manifest: {rel_path(manifest.resolve())}"
+        f"({cached} from the cache) on {args.device} in {wall:.1f} s; "
+        f"manifest: {rel_path(manifest.resolve())}"
     )
     return 1 if failed else 0
 

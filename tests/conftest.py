@@ -33,9 +33,15 @@ def device(request) -> str:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """`mkdocs build --strict` of the repository, into a temporary folder."""
+    """`mkdocs build --strict` of the repository, into a temporary folder.
+
+    The build shows what the runner recorded (verified-on lines, figures), so the snippets
+    run first; scripts/verify.py's cache makes that free when they ran already."""
     site = tmp_path_factory.mktemp("site")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "verify.py")], cwd=ROOT, capture_output=True
+    )  # its failures are reported by tests/test_snippets.py
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=ROOT,
@@ -44,7 +50,8 @@ def built_site(tmp_path_factory) -> Path:
         text=True,
     )
     if proc.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{proc.stderr[-4000:]}", pytrace=False)
+        problems = [line for line in proc.stderr.splitlines() if not line.startswith("INFO")]
+        pytest.fail("mkdocs build --strict failed:\n" + "\n".join(problems)[-4000:], pytrace=False)
     return site
 
 

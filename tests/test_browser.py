@@ -138,3 +138,60 @@ def test_search_finds_the_question_in_the_readers_language(page, site_url, lang,
         others = tuple(f"/{other}/" for other in content.LANGS if other != lang)
         assert not any(r.startswith(others) for r in results), f"other-language results: {results}"
     assert page.requested_hosts <= {"127.0.0.1"}, f"requests left the site: {page.requested_hosts}"
+
+
+def _pages_with_a_figure() -> list[content.Page]:
+    return [p for p in content.question_pages() if "<!-- figure:" in p.body]
+
+
+@pytest.mark.parametrize("lang", content.LANGS)
+def test_a_question_page_shows_its_run_figure_downloads_and_practice_mode(page, site_url, lang):
+    question = next((p for p in _pages_with_a_figure() if p.lang == lang), None)
+    assert question, f"no {lang} question page shows a figure (<!-- figure: ... -->)"
+    page.goto(_url(site_url, question))
+    verified = page.locator("article .verified-on").first
+    expected = "已验证：CPU" if lang == "zh" else "Verified: CPU"
+    assert verified.inner_text().startswith(expected), verified.inner_text()
+
+    figure = page.locator("article figure.snippet-figure img").first
+    figure.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=figure.element_handle()
+    )
+
+    link = page.locator("article .example-meta a[download]").first
+    response = page.request.get(link.evaluate("a => a.href"))
+    assert response.ok and b"import" in response.body(), "the .py download does not serve the code"
+    notebook = page.locator("article .example-notebook a[download]").first
+    assert page.request.get(notebook.evaluate("a => a.href")).json()["nbformat"] == 4
+
+    answer = page.locator("article h2.practice-answer").first
+    first_paragraph = answer.locator("xpath=following-sibling::p[1]")
+    assert first_paragraph.is_visible()
+    page.click("article button.practice-toggle")
+    assert not first_paragraph.is_visible(), "practice mode did not hide the short answer"
+    page.locator("article button.practice-reveal").first.click()
+    assert first_paragraph.is_visible(), "'show answer' did not reveal the short answer"
+    page.click("article button.practice-toggle")  # leave practice mode
+    assert page.locator("article .md-code__button, article .md-clipboard").count() >= 2
+    assert page.requested_hosts <= {"127.0.0.1"}, f"requests left the site: {page.requested_hosts}"
+
+
+@pytest.mark.parametrize("lang", content.LANGS)
+@pytest.mark.parametrize("kind", ["home", "topic", "question"])
+def test_no_serious_accessibility_violation(page, site_url, lang, kind):
+    """axe-core (bundled with axe-playwright-python, no download) on three kinds of page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    prefix = "" if lang == content.DEFAULT_LANG else f"{lang}/"
+    question = next(p for p in content.question_pages(lang) if p.stem == "overfitting")
+    path = {"home": "", "topic": f"{question.topic}/", "question": f"{question.topic}/overfitting/"}
+    page.goto(f"{site_url}/{prefix}{path[kind]}")
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['html'][:120]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert not serious, f"{page.url}: accessibility violations:\n" + "\n".join(serious)
+    assert page.requested_hosts <= {"127.0.0.1"}, f"requests left the site: {page.requested_hosts}"

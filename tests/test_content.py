@@ -249,3 +249,20 @@ def test_terminology_is_consistent(page):
         f"{page.rel} uses terms the bank avoids: {', '.join(found)}. "
         "See scripts/data/terms.yml (quotations of the source posts are exempt)."
     )
+
+
+@pytest.mark.parametrize("page", _ids(QUESTIONS))
+def test_related_questions_link_back(page):
+    """A related question is related both ways: if A lists B, B lists A (in each language)."""
+    here = f"{page.topic}/{page.stem}"
+    heading = content.SECTIONS[page.lang][4]
+    for target in page.related:
+        path = content.DOCS / f"{target}.{page.lang}.md"
+        if not path.exists() or target.endswith("/index"):
+            continue  # a broken link fails the strict site build, with its own message
+        other = content.load_page(path)
+        back = content.link_to(page, other.path.relative_to(content.DOCS).as_posix())
+        assert here in other.related, (
+            f"{page.rel} lists {other.rel} under '{heading}', but {other.rel} does not list it "
+            f"back: add `- [{page.title}]({back})` to its '{heading}' section."
+        )

@@ -18,8 +18,11 @@ CASES = {
     # Leaves every kind of state behind: module state, a file, an env var, the cwd.
     "a_polluter": """
         import os, torch
+        from threadpoolctl import threadpool_limits
         torch.set_default_dtype(torch.float64)
         torch.manual_seed(123)
+        torch.set_num_threads(1)
+        threadpool_limits(1)
         os.environ["LEAKED"] = "yes"
         open("leftover.txt", "w").write("x")
         os.chdir("/")
@@ -28,7 +31,12 @@ CASES = {
     # Runs after the polluter (jobs=1, alphabetical) and must see none of it.
     "b_clean_room": """
         import os, sys, torch
+        from threadpoolctl import threadpool_info
         assert torch.get_default_dtype() == torch.float32, "default dtype leaked"
+        assert torch.initial_seed() != 123, "random seed leaked"
+        # --jobs 1: the one snippet running gets every core, in torch and in BLAS/OpenMP pools
+        assert torch.get_num_threads() == os.cpu_count(), "thread count leaked"
+        assert all(p["num_threads"] == os.cpu_count() for p in threadpool_info()), "pool leaked"
         assert "LEAKED" not in os.environ, "environment leaked"
         assert not os.path.exists("leftover.txt"), "working directory shared"
         assert os.getcwd() != "/", "cwd leaked"
@@ -81,6 +89,11 @@ CASES = {
         # verify: gpu
         print("hello")
     """,
+    "misplaced_option": """
+        \"\"\"An option below the docstring would be silently ignored.\"\"\"
+        # verify: timeout=5
+        print("hello")
+    """,
     "stale_output": """
         print("new output")
     """,
@@ -101,7 +114,7 @@ def results(tmp_path_factory):
         (folder / f"{name}.out").write_text(text)
     report = folder / "report.json"
     command = [sys.executable, str(verify.ROOT / "scripts" / "verify.py"), "--jobs", "1"]
-    command += ["--report", str(report), "--manifest", str(folder / "manifest.json"), str(folder)]
+    command += ["--report", str(report), "--build-dir", str(folder / "build"), str(folder)]
     env = dict(__import__("os").environ, OUTSIDE_TARGET=str(outside))
     proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert report.exists(), f"verify.py crashed:\n{proc.stdout}\n{proc.stderr}"
@@ -160,6 +173,13 @@ def test_an_unknown_verify_option_is_named(results):
     assert "unknown '# verify:' option 'gpu'" in problems(results["bad_option"])
 
 
+def test_a_verify_option_below_the_docstring_is_an_error(results):
+    assert results["misplaced_option"]["status"] == "failed"
+    text = problems(results["misplaced_option"])
+    assert "misplaced_option.py:2: '# verify:' options only count" in text
+    assert "move it above the docstring" in text
+
+
 def test_warnings_fail_the_snippet(results):
     assert results["warns"]["status"] == "failed"
     assert "DeprecationWarning: old API" in problems(results["warns"])
@@ -195,3 +215,102 @@ def test_forked_run_prints_what_a_fresh_interpreter_prints(tmp_path):
     )
     recorded = verify.content.read_text(verify.Snippet.load(snippet).recorded)
     assert verify.normalise(fresh.stdout) == verify.normalise(recorded)
+
+
+# --- the cache -------------------------------------------------------------------------
+CACHE_CASES = {
+    "plain": 'print("plain")\n',
+    "reads_data": 'import os\nprint(open(os.environ["CACHE_TEST_DATA"]).read().strip())\n',
+    "figure": 'open("figure.png", "wb").write(b"not really a png")\nprint("saved")\n',
+}
+
+
+@pytest.fixture(scope="module")
+def cache_runs(tmp_path_factory):
+    """Four runs over one build folder: cold, unchanged, a data file changed, an .out changed."""
+    folder = tmp_path_factory.mktemp("cache")
+    build = folder / "build"
+    # The sandbox notes files read inside the repository; put the data file there.
+    data = verify.ROOT / "build" / "test-cache" / f"{folder.name}.txt"
+    data.parent.mkdir(parents=True, exist_ok=True)
+    data.write_text("first\n")
+    for name, code in CACHE_CASES.items():
+        (folder / f"{name}.py").write_text(code)
+    (folder / "plain.out").write_text("plain\n")
+    (folder / "reads_data.out").write_text("first\n")
+    (folder / "figure.out").write_text("saved\n")
+    env = dict(__import__("os").environ, CACHE_TEST_DATA=str(data))
+
+    def run(label):
+        report = folder / f"{label}.json"
+        command = [sys.executable, str(verify.ROOT / "scripts" / "verify.py"), "--jobs", "1"]
+        command += ["--report", str(report), "--build-dir", str(build), str(folder)]
+        subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+        assert report.exists(), f"verify.py crashed in the {label} run"
+        results = json.loads(report.read_text())["results"]
+        return {r["snippet"].rsplit("/", 1)[-1][:-3]: r for r in results}
+
+    try:
+        runs = {"cold": run("cold"), "unchanged": run("unchanged")}
+        data.write_text("second\n")
+        runs["data_changed"] = run("data_changed")
+        (folder / "plain.out").write_text("something else\n")
+        runs["out_changed"] = run("out_changed")
+    finally:
+        data.unlink()
+    runs["build"] = build
+    return runs
+
+
+def test_an_unchanged_snippet_comes_from_the_cache(cache_runs):
+    assert not any(r["cached"] for r in cache_runs["cold"].values())
+    unchanged = cache_runs["unchanged"]
+    assert all(r["cached"] and r["status"] == "passed" for r in unchanged.values()), unchanged
+    assert unchanged["plain"]["date"] == cache_runs["cold"]["plain"]["date"]  # the real run's
+
+
+def test_a_changed_input_file_runs_the_snippet_again(cache_runs):
+    result = cache_runs["data_changed"]["reads_data"]
+    assert not result["cached"], "stale: the file it reads changed, yet the cache answered"
+    assert result["status"] == "failed" and "+second" in problems(result)
+    assert cache_runs["data_changed"]["plain"]["cached"]
+
+
+def test_a_cached_result_is_still_checked_against_the_page(cache_runs):
+    result = cache_runs["out_changed"]["plain"]
+    assert result["cached"] and result["status"] == "failed"
+    assert "output differs from the recorded" in problems(result)
+
+
+def test_a_saved_figure_is_published_and_survives_the_cache(cache_runs):
+    figure = cache_runs["build"] / "figures" / "figure.png"
+    assert figure.read_bytes() == b"not really a png"
+    for run in ("cold", "unchanged"):
+        assert cache_runs[run]["figure"]["figure"].endswith("figures/figure.png")
+
+
+def test_shards_split_the_bank_and_their_manifests_merge(tmp_path):
+    """The scale-out path: N runners each take a shard; their manifests merge into one."""
+    snippets = [verify.Snippet.load(p) for p in verify.content.snippet_files()]
+    durations = {s.rel: 1.0 + (i * 7) % 5 for i, s in enumerate(snippets)}
+    shards = [verify.shard(snippets, k, 3, durations) for k in (1, 2, 3)]
+    names = [s.rel for part in shards for s in part]
+    assert sorted(names) == sorted(s.rel for s in snippets), "shards overlap or miss snippets"
+    loads = [sum(durations[s.rel] for s in part) for part in shards]
+    assert max(loads) - min(loads) <= max(durations.values()), f"unbalanced shards: {loads}"
+
+    environment = {"device": "cpu", "python": "3.11.7", "torch": "2.13.0"}
+    paths = []
+    for k, part in enumerate(shards, 1):
+        entries = {s.rel: {"status": "passed", "seconds": durations[s.rel]} for s in part}
+        manifest = environment | {"wall_seconds": float(k), "jobs": 2, "results": entries}
+        paths.append(tmp_path / f"shard-{k}.json")
+        paths[-1].write_text(json.dumps(manifest))
+    verify.merge(paths, tmp_path / "merged.json")
+    merged = json.loads((tmp_path / "merged.json").read_text())
+    assert sorted(merged["results"]) == sorted(names)
+    assert (merged["runners"], merged["jobs"], merged["wall_seconds"]) == (3, 6, 3.0)
+
+    paths[1].write_text(json.dumps(json.loads(paths[1].read_text()) | {"torch": "2.12.0"}))
+    with pytest.raises(SystemExit, match="differs from .* in \\['torch'\\]"):
+        verify.merge(paths, tmp_path / "merged.json")

@@ -32,7 +32,9 @@ def _run(device: str, snippets: list[verify.Snippet], report) -> dict:
     command += ["--report", str(report), *[str(s.path) for s in snippets]]
     proc = subprocess.run(command, capture_output=True, text=True)
     if not report.exists():
-        pytest.fail(f"scripts/verify.py crashed:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
+        pytest.fail(
+            f"scripts/verify.py wrote no report:\n{proc.stdout}\n{proc.stderr}", pytrace=False
+        )
     return json.loads(report.read_text())
 
 
@@ -71,9 +73,10 @@ def test_snippet(snippet, device, cpu_results):
 
 @pytest.mark.cuda
 @pytest.mark.parametrize("snippet", _params(CUDA_SNIPPETS))
-def test_snippet_on_cuda(snippet, device, cuda_report):
+def test_snippet_on_cuda(snippet, device, request):
     if device != "cuda":
         pytest.skip("needs a CUDA GPU: the GPU job runs `pytest -m cuda --device cuda`")
+    cuda_report = request.getfixturevalue("cuda_report")
     device_name = cuda_report["environment"]["device_name"]
     if device_name == "no CUDA device":
         pytest.fail("--device cuda, but torch sees no CUDA device on this machine", pytrace=False)

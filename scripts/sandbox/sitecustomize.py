@@ -10,6 +10,9 @@ what Python itself does (open(), os.*, socket.*); connections made inside C++
 libraries (gloo, NCCL) bypass it, which is why distributed examples must use
 127.0.0.1 explicitly. Every violation is written to a report file as well as raised,
 so a snippet that swallows the PermissionError still fails its check.
+
+It also notes which repository files (outside the virtual environment) the snippet
+reads, so that the runner's cache (scripts/verify_cache.py) can tell when they change.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import sys
 
 WORKDIR_ENV = "SNIPPET_SANDBOX_WORKDIR"
 REPORT_ENV = "SNIPPET_SANDBOX_REPORT"
+READS_ENV = "SNIPPET_SANDBOX_READS"  # file that collects the repository files read
+WATCH_ENV = "SNIPPET_SANDBOX_WATCH"  # the repository root
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 _PATH_EVENTS = {  # audit event -> indexes of the path arguments it modifies
@@ -57,6 +62,18 @@ def install(workdir: str, report_path: str) -> None:
     # /dev/shm: shared memory that torch.multiprocessing and DataLoader workers use.
     allowed_roots = (os.path.realpath(workdir) + os.sep, "/dev/null/", "/dev/shm/")  # noqa: S108
     report_fd = os.open(report_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    reads_fd = None
+    if os.environ.get(READS_ENV) and os.environ.get(WATCH_ENV):
+        reads_fd = os.open(os.environ[READS_ENV], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        watched = os.path.realpath(os.environ[WATCH_ENV]) + os.sep
+        ignored = (os.path.realpath(sys.prefix) + os.sep, allowed_roots[0])
+
+    def note_read(path) -> None:
+        if isinstance(path, int):
+            return
+        real = os.path.realpath(os.fsdecode(path))
+        if real.startswith(watched) and not real.startswith(ignored) and os.path.isfile(real):
+            os.write(reads_fd, (real[len(watched) :] + "\n").encode())
 
     def violation(message: str) -> None:
         os.write(report_fd, (message + "\n").encode())
@@ -80,6 +97,8 @@ def install(workdir: str, report_path: str) -> None:
             )
             if writing and path is not None:
                 check_path(path)
+            elif reads_fd is not None and path is not None:
+                note_read(path)
         elif event in _PATH_EVENTS:
             for index in _PATH_EVENTS[event]:
                 check_path(args[index])

@@ -1,7 +1,10 @@
 """Pages whose tables are generated from the bank's data, so the data lives in one place.
 
-<!-- glossary -->   the terminology table (scripts/data/terms.yml)
-<!-- sources -->    the source posts' questions grouped by page (scripts/data/seed_map.yml)
+<!-- glossary -->          the terminology table (scripts/data/terms.yml)
+<!-- sources -->           the source posts' questions grouped by page (scripts/data/seed_map.yml)
+<!-- topic-questions -->   a topic index page's questions, with their levels
+<!-- levels -->            every question grouped by level (scripts/data/levels.yml)
+<!-- execution-report -->  every snippet's last run per device (scripts/manifests.py)
 """
 
 import sys
@@ -10,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import content  # noqa: E402
 import glossary  # noqa: E402
+import manifests  # noqa: E402
 import notebooks  # noqa: E402
 import seed_map  # noqa: E402
 
@@ -33,10 +37,32 @@ def topic_questions(lang: str, from_page: str) -> str:
     return "\n".join(lines) + ("\n\n" + NOTEBOOK[lang] if pages else "")
 
 
+def by_level(lang: str, from_page: str) -> str:
+    """Every question, grouped by level, then in topic and nav order."""
+    order = notebooks.nav_order()
+    topic_rank = {topic: n for n, topic in enumerate(content.topics())}
+    titles = content.topic_titles(lang)
+    pages = sorted(
+        content.question_pages(lang),
+        key=lambda p: (topic_rank.get(p.topic, 99), order.get(f"{p.topic}/{p.stem}.md", 10**6)),
+    )
+    blocks = []
+    for level, labels in content.levels().items():
+        chosen = [p for p in pages if p.meta.get("level") == level]
+        lines = [f"## {labels[lang]}", ""]
+        lines += [
+            f"- [{p.title}]({content.link_to(p, from_page)}) · {titles[p.topic]}" for p in chosen
+        ]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 MARKERS = {
     "<!-- glossary -->": glossary.render,
     "<!-- sources -->": seed_map.render_sources,
     "<!-- topic-questions -->": topic_questions,
+    "<!-- levels -->": by_level,
+    "<!-- execution-report -->": manifests.render_report,
 }
 
 

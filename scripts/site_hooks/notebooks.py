@@ -10,6 +10,7 @@ Runs after the i18n plugin's on_files (priority -100), for each language build:
 Notebook pages stay out of the search index: they repeat the question pages.
 """
 
+import re
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -35,9 +36,7 @@ def on_files(files, config):
     lang = i18n.current_language
     out_dir = Path(config.docs_dir).parent / "build" / "notebooks"
     languages = [language.locale for language in i18n.config.languages]
-    for path in notebooks.write_all(out_dir):
-        if path.parent.parent.name != lang:
-            continue
+    for path in notebooks.write_topics(out_dir, lang):
         src_uri = path.relative_to(out_dir / lang).as_posix()
         dest_uri = f"{_prefix(lang, i18n)}{src_uri.removesuffix('.ipynb')}/index.html"
         file = File(src_uri, str(out_dir / lang), config.site_dir, True, dest_uri=dest_uri)
@@ -48,7 +47,7 @@ def on_files(files, config):
         }
         files.append(file)
     for file in files:
-        if file.src_uri.endswith(".ipynb"):
+        if file.src_uri.endswith(f"/{notebooks.NOTEBOOK_NAME}"):
             file.is_documentation_page = _is_page
     return files
 
@@ -56,4 +55,10 @@ def on_files(files, config):
 def on_page_content(html, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):
         page.meta["search"] = {"exclude": True}
+        # nbconvert leaves headings it cannot slugify (Chinese text) with id="", while
+        # the page's table of contents links them as #_1, #_2, ... in order: match them.
+        counter = iter(range(1, 10**6))
+        html = re.sub(
+            r'(<h[1-6][^>]*?) id=""', lambda m: f'{m.group(1)} id="_{next(counter)}"', html
+        )
     return html
