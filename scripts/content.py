@@ -194,7 +194,16 @@ def figure_path(snippet_rel: str, build: Path = BUILD) -> Path:
 
 def pages_including(rel_path: str) -> list[str]:
     """Pages (repo-relative) whose --8<-- includes name `rel_path`."""
-    return sorted(p.rel for p in iter_pages() if rel_path in p.includes)
+    return pages_by_include().get(rel_path, [])
+
+
+def pages_by_include() -> dict[str, list[str]]:
+    """Every included file -> the pages (repo-relative) that include it, read in one pass."""
+    index: dict[str, list[str]] = {}
+    for page in iter_pages():
+        for include in page.includes:
+            index.setdefault(include, []).append(page.rel)
+    return {include: sorted(set(pages)) for include, pages in index.items()}
 
 
 @cache

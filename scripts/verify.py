@@ -186,8 +186,22 @@ def modules_imported_by(path: Path) -> set[str]:
     return names
 
 
+def expected_seconds(snippet: Snippet, durations: dict[str, float]) -> float:
+    """Its last recorded duration; without one, a guess from what it imports."""
+    if snippet.rel in durations:
+        return durations[snippet.rel]
+    modules = modules_imported_by(snippet.path)
+    roots = {name.split(".")[0] for name in modules}
+    if {"torch.distributed", "torch.multiprocessing", "multiprocessing"} & modules:
+        return 3.0  # starts processes
+    return 1.0 if "torch" in roots else 0.3
+
+
 def preload(snippets: list[Snippet]) -> None:
-    """Import, once, the heavy modules the snippets will import anyway."""
+    """Import, once, the heavy modules the snippets import, before forking any child.
+
+    Even a module only one snippet uses is worth it: the heavy ones share most of their
+    cost (torch's compiler stack, sympy, ...), which the parent then pays once."""
     os.environ.setdefault("MPLBACKEND", "Agg")
     wanted = set().union(*(modules_imported_by(s.path) for s in snippets)) if snippets else set()
     for name in sorted(wanted):
@@ -196,6 +210,10 @@ def preload(snippets: list[Snippet]) -> None:
                 importlib.import_module(name)
             except Exception:  # noqa: BLE001, S112 - the snippet itself will report it
                 continue
+    if "torch" in sys.modules:
+        # torch imports its compiler stack (torch._dynamo, about 1 s) lazily, the first
+        # time an optimizer is built; nearly every torch snippet builds one.
+        importlib.import_module("torch._dynamo")
 
 
 def _child(snippet: Snippet, workdir: Path, device: str, threads: int) -> None:
@@ -213,6 +231,9 @@ def _child(snippet: Snippet, workdir: Path, device: str, threads: int) -> None:
             "HOME": str(workdir),
             "TMPDIR": str(tmp),
             "XDG_CACHE_HOME": str(workdir / ".cache"),
+            # torch.compile / inductor caches, should a library import them
+            "TORCHINDUCTOR_CACHE_DIR": str(workdir / ".cache" / "torchinductor"),
+            "TRITON_CACHE_DIR": str(workdir / ".cache" / "triton"),
             "MPLCONFIGDIR": str(workdir / ".matplotlib"),
             "OMP_NUM_THREADS": str(threads),
             "MKL_NUM_THREADS": str(threads),
@@ -254,6 +275,9 @@ def _child(snippet: Snippet, workdir: Path, device: str, threads: int) -> None:
         sys.path.remove(str(SANDBOX_DIR))
         sandbox.install(str(workdir), env["SNIPPET_SANDBOX_REPORT"])
 
+        # Handlers the parent registered (torch's teardown: ~0.1 s) are not the snippet's;
+        # at its end the child runs only those the snippet itself registers.
+        atexit._clear()
         import runpy
 
         sys.argv = [str(snippet.path)]
@@ -289,6 +313,7 @@ class Runner:
     ):
         self.device = device
         self.build = build
+        self.pages = content.pages_by_include()  # snippet -> the pages that show it
         self.use_cache = use_cache
         self.durations = durations or {}
         self.jobs = max(1, jobs or os.cpu_count() or 1)
@@ -310,7 +335,7 @@ class Runner:
                 results.append(self._from_cache(snippet, entry))
         preload(to_run)
         # Longest first (by the last recorded duration) keeps all cores busy until the end.
-        queue = deque(sorted(to_run, key=lambda s: -self.durations.get(s.rel, 0.0)))
+        queue = deque(sorted(to_run, key=lambda s: -expected_seconds(s, self.durations)))
         running: dict[int, tuple[Snippet, float, Path]] = {}
         scratch = Path(tempfile.mkdtemp(prefix="verify-"))
         try:
@@ -352,7 +377,7 @@ class Runner:
             stdout="",
             stderr="",
             problems=[snippet.error],
-            pages=content.pages_including(snippet.rel),
+            pages=self.pages.get(snippet.rel, []),
             sha256=sha256_of(snippet.path),
         )
 
@@ -370,7 +395,7 @@ class Runner:
             stdout=entry["stdout"],
             stderr="",
             problems=problems,
-            pages=content.pages_including(snippet.rel),
+            pages=self.pages.get(snippet.rel, []),
             sha256=sha256_of(snippet.path, snippet.recorded),
             date=entry["date"],
             cached=True,
@@ -415,7 +440,7 @@ class Runner:
             stdout=stdout,
             stderr=stderr,
             problems=problems,
-            pages=content.pages_including(snippet.rel),
+            pages=self.pages.get(snippet.rel, []),
             sha256=sha256_of(snippet.path, snippet.recorded),
             date=now(),
         )
@@ -574,10 +599,10 @@ def shard(snippets: list[Snippet], index: int, count: int, durations: dict) -> l
     """Shard `index` (1-based) of `count`: longest first, each to the least loaded shard.
 
     Every runner of a split job computes the same assignment from the same inputs (the
-    snippet list and the durations of a previous run; without them, file sizes)."""
+    snippet list and the durations of a previous run; without them, a guess)."""
 
     def cost(s: Snippet) -> float:
-        return durations.get(s.rel) or s.path.stat().st_size / 1000
+        return expected_seconds(s, durations)
 
     loads = [0.0] * count
     chosen = []

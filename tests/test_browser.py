@@ -24,7 +24,7 @@ SEARCHES = {
         ("怎么防止过拟合", "training/overfitting"),
         ("召回率", "evaluation/classification_metrics"),
         ("精确率和召回率的区别", "evaluation/classification_metrics"),
-        ("分布式训练", "distributed/distributed_data_parallel"),
+        ("数据并行训练", "distributed/distributed_data_parallel"),
         ("DistributedDataParallel", "distributed/distributed_data_parallel"),
     ],
     "en": [

@@ -10,7 +10,7 @@ from typing import Any
 
 # A fixed seed keeps this demonstration reproducible. Facing adversarial input, use an
 # unseeded random.Random() so nobody can predict the pivots and craft a worst case.
-_pivot_rng = random.Random(42)  # noqa: S311
+_pivot_rng = random.Random(42)  # noqa: S311 - pivot choice, not cryptography
 
 
 def _check_orderable(items: list) -> None:
