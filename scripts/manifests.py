@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import content  # noqa: E402
+import verify  # noqa: E402
 
 DEVICE_LABEL = {"cpu": "CPU", "cuda": "GPU"}
 TEXT = {
@@ -83,14 +84,8 @@ def load(build: Path = content.BUILD) -> dict[str, dict]:
 
 def current_sha256(rel: str) -> str:
     """The hash verify.py records: the snippet and its recorded output."""
-    import hashlib
-
-    digest = hashlib.sha256()
     snippet = content.ROOT / rel
-    for path in (snippet, content.recorded_output_path(snippet)):
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return verify.sha256_of(snippet, content.recorded_output_path(snippet))
 
 
 def _day(date: str) -> str:

@@ -52,10 +52,6 @@ def _cell(kind: str, text: str) -> dict:
     return cell
 
 
-def section(page: content.Page, title: str) -> str:
-    return page.section(title)
-
-
 def code_cells(include: str, lang: str) -> list[dict]:
     """The cells that run one snippet: the code itself, or, for spawn, a file and a run."""
     code = content.read_text(content.ROOT / include)
@@ -94,9 +90,9 @@ def question_notebook(page: content.Page) -> dict:
     short_answer, example = content.SECTIONS[page.lang][0], content.SECTIONS[page.lang][2]
     cells = [
         _cell("markdown", f"# {page.title}\n\n{INTRO[page.lang]}"),
-        _cell("markdown", f"## {short_answer}\n\n{section(page, short_answer)}"),
+        _cell("markdown", f"## {short_answer}\n\n{page.section(short_answer)}"),
     ]
-    text = COMMENT.sub("", section(page, example))
+    text = COMMENT.sub("", page.section(example))
     prose = [f"## {example}"]
     position = 0
     for fence in content.FENCE_RE.finditer(text):
@@ -132,7 +128,7 @@ def topic_notebook(topic: str, lang: str) -> dict | None:
     cells = [_cell("markdown", f"# {index.title}\n\n{INTRO[lang]}")]
     short_answer = content.SECTIONS[lang][0]
     for page in pages:
-        cells.append(_cell("markdown", f"## {page.title}\n\n{section(page, short_answer)}"))
+        cells.append(_cell("markdown", f"## {page.title}\n\n{page.section(short_answer)}"))
         for include in page.includes:
             if include.endswith(".py"):
                 cells.append(_cell("markdown", f"`{include}`"))

@@ -104,9 +104,8 @@ def store(
     entry_key = key(snippet, device)
     path = _entry_path(build, rel, device, entry_key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob(f"{_slug(rel)}.*"):
-        if old.stem.split(".")[0] == _slug(rel):
-            old.unlink(missing_ok=True)
+    for old in path.parent.glob(f"{_slug(rel)}.*"):  # its older entries and figures
+        old.unlink(missing_ok=True)
     entry = dict(result)
     entry["reads"] = {r: file_hash(content.ROOT / r) for r in sorted(set(reads))}
     entry["has_figure"] = figure is not None

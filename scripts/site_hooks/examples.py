@@ -56,9 +56,13 @@ def _static(src_dir: Path, src_uri: str, dest_uri: str, lang: str, config) -> Fi
     return file
 
 
+_runs: dict[str, dict] = {"manifests": {}}
+
+
 @event_priority(-200)
 def on_files(files, config):
     """Put each question's snippets, notebook and figures next to the page."""
+    _runs["manifests"] = manifests.load()  # once per build, for every page's verified-on lines
     lang = config.plugins["i18n"].current_language
     prefix = _prefix(lang, config)
     out_dir = content.BUILD / "notebooks"
@@ -120,7 +124,7 @@ def on_page_markdown(markdown, page, config, files):
     if "id" not in meta or "level" not in meta:
         return markdown  # not a question page
     lang = _lang(page.file)
-    runs = manifests.load()
+    runs = _runs["manifests"]
     sections = content.SECTIONS[lang]
     for title in sections[:2]:
         markdown = re.sub(
