@@ -8,19 +8,24 @@ Prints, in seconds and as a ratio to the floor:
   (b) cold      scripts/verify.py with an empty cache
   (c) unchanged scripts/verify.py again, nothing changed (every result from the cache)
   (d) one edit  scripts/verify.py after one snippet changed (a comment appended, then removed)
-  (e) site      mkdocs build of both languages
+  (e) site      mkdocs build of both languages: first with no rendered notebook cached
+                (a fresh checkout, as in CI), then again (an author's rebuild)
   floor         the snippets' own run times inside a warm interpreter (everything they
                 import already imported, one thread each, one at a time), divided by the
-                cores used, plus one interpreter start that imports those modules.
+                cores used, plus one interpreter start that imports those modules. A
+                snippet that starts processes (DDP) counts its wall time, as if it used
+                one core, so the floor is, if anything, too low.
 
-Nothing here touches build/: runs use a temporary build folder. This is a measurement,
-not a test; README.md ("Performance") records the numbers and the targets.
+The runner's runs use a temporary build folder. Of build/, only the cache of rendered
+notebooks (build/notebook-html/) is touched: it is emptied to time a first site build.
+This is a measurement, not a test; README.md ("Performance") records the numbers and the targets.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import content  # noqa: E402
 
-PYTHON = sys.executable
+PYTHON = os.path.abspath(sys.executable)  # absolute: the runs change directory
 VERIFY = str(content.ROOT / "scripts" / "verify.py")
 
 
@@ -84,8 +89,9 @@ for name in sorted(modules):
     except Exception:
         pass
 print("imports", time.monotonic() - started, flush=True)
-import torch
+import gc, torch
 torch.set_num_threads(1)
+gc.freeze()  # as the runner does: a child's collections skip the imported modules' objects
 for path in snippets:
     read, write = os.pipe()
     pid = os.fork()
@@ -154,7 +160,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as site:
         mkdocs = [PYTHON, "-m", "mkdocs", "build", "--quiet", "--site-dir", site]
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        shutil.rmtree(content.RENDERED_NOTEBOOKS, ignore_errors=True)
         rows.append(("(e) mkdocs build, both languages", timed(mkdocs, cwd=content.ROOT, env=env)))
+        rows.append(("    again, notebooks cached", timed(mkdocs, cwd=content.ROOT, env=env)))
 
     print(
         f"floor: {compute:.1f} s of snippet compute / {args.jobs} cores "

@@ -10,6 +10,7 @@ Everything that reads pages goes through this module, so the rules live in one p
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -140,12 +141,19 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
             f"{rel}: front matter opened with '---' is never closed by a '---' line."
         )
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
+        meta = copy.deepcopy(_parse_yaml(text[4:end])) or {}
     except yaml.YAMLError as exc:
         raise ContentError(f"{rel}: front matter is not valid YAML: {exc}") from exc
     if not isinstance(meta, dict):
         raise ContentError(f"{rel}: front matter must be a mapping of keys to values.")
     return meta, text[end + 5 :]
+
+
+@cache
+def _parse_yaml(text: str):
+    """Front matter is parsed once per distinct text: a site build reads every page's
+    front matter many times (topic lists, the report, notebooks). Callers get a copy."""
+    return yaml.safe_load(text)
 
 
 def lang_of(path: Path) -> str | None:
@@ -183,6 +191,7 @@ def recorded_output_path(snippet: Path) -> Path:
 
 
 BUILD = ROOT / "build"  # generated, never committed: manifests, cache, figures, notebooks
+RENDERED_NOTEBOOKS = BUILD / "notebook-html"  # mkdocs-jupyter's cache, kept per language
 
 
 def figure_path(snippet_rel: str, build: Path = BUILD) -> Path:
@@ -190,11 +199,6 @@ def figure_path(snippet_rel: str, build: Path = BUILD) -> Path:
     rel = Path(snippet_rel)
     inside = rel.relative_to("snippets") if snippet_rel.startswith("snippets/") else rel.name
     return build / "figures" / Path(inside).with_suffix(".png")
-
-
-def pages_including(rel_path: str) -> list[str]:
-    """Pages (repo-relative) whose --8<-- includes name `rel_path`."""
-    return pages_by_include().get(rel_path, [])
 
 
 def pages_by_include() -> dict[str, list[str]]:

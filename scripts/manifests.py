@@ -139,6 +139,7 @@ def render_report(lang: str, from_page: str = "report.md", build: Path = content
     text = TEXT[lang]
     snippets = [p.relative_to(content.ROOT).as_posix() for p in content.snippet_files()]
     pages = {p.rel: p for p in content.question_pages(lang)}
+    shown_on = content.pages_by_include()
     lines = []
     for device, label in DEVICE_LABEL.items():
         manifest = manifests.get(device)
@@ -171,7 +172,7 @@ def render_report(lang: str, from_page: str = "report.md", build: Path = content
         )
     rows = [text["report_head"]]
     for rel in snippets:
-        shown = [pages[p] for p in content.pages_including(rel) if p in pages]
+        shown = [pages[p] for p in shown_on.get(rel, []) if p in pages]
         links = ", ".join(f"[{p.title}]({content.link_to(p, from_page)})" for p in shown)
         cells = [
             _cell(manifests.get(d, {}).get("results", {}).get(rel), lang) for d in DEVICE_LABEL

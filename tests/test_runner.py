@@ -217,6 +217,31 @@ def test_forked_run_prints_what_a_fresh_interpreter_prints(tmp_path):
     assert verify.normalise(fresh.stdout) == verify.normalise(recorded)
 
 
+def test_a_snippet_declaring_two_cores_has_the_machine_to_itself(tmp_path):
+    """`# verify: cores=2` takes two of the --jobs slots: nothing runs beside it, while two
+    ordinary snippets do run side by side. Each notes when it ran on stderr."""
+    body = "import sys, time\nstart = time.time()\ntime.sleep(0.5)\n"
+    body += "print(start, time.time(), file=sys.stderr)\nprint('done')\n"
+    for name, header in (("ddp_like", "# verify: cores=2\n"), ("one_a", ""), ("one_b", "")):
+        (tmp_path / f"{name}.py").write_text(header + body)
+        (tmp_path / f"{name}.out").write_text("done\n")
+    report = tmp_path / "report.json"
+    command = [sys.executable, str(verify.ROOT / "scripts" / "verify.py"), "--jobs", "2"]
+    command += ["--no-cache", "--report", str(report), "--build-dir", str(tmp_path / "build")]
+    proc = subprocess.run([*command, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout
+    spans = {
+        r["snippet"].rsplit("/", 1)[-1][:-3]: tuple(map(float, r["stderr"].split()))
+        for r in json.loads(report.read_text())["results"]
+    }
+
+    def overlap(a, b):
+        return spans[a][0] < spans[b][1] and spans[b][0] < spans[a][1]
+
+    assert overlap("one_a", "one_b"), f"two one-core snippets should run at once: {spans}"
+    assert not overlap("ddp_like", "one_a") and not overlap("ddp_like", "one_b"), spans
+
+
 # --- the cache -------------------------------------------------------------------------
 CACHE_CASES = {
     "plain": 'print("plain")\n',

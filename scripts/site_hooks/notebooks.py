@@ -6,10 +6,12 @@ Runs after the i18n plugin's on_files (priority -100), for each language build:
 - marks every .ipynb as a documentation page again. mkdocs-jupyter marks them in its
   on_files (priority 0), but the i18n plugin re-creates every file as a plain File, which
   would be copied verbatim (ultrabug/mkdocs-static-i18n#198);
-- gives each notebook its twin in the other language, for the language switcher.
+- gives each notebook its twin in the other language, for the language switcher;
+- gives mkdocs-jupyter's cache of rendered notebooks one folder per language (below).
 Notebook pages stay out of the search index: they repeat the question pages.
 """
 
+import importlib.metadata
 import re
 import sys
 from pathlib import Path
@@ -19,11 +21,20 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import content  # noqa: E402
 import notebooks  # noqa: E402
 
 
 def _is_page() -> bool:
     return True
+
+
+def rendered_cache(lang: str) -> Path:
+    """mkdocs-jupyter ends each build by deleting the cache entries that build did not use.
+    Shared by both languages, each language's build deleted the other's, and nothing was
+    ever reused. Per language, and per version of what shapes the HTML, entries survive."""
+    versions = "-".join(importlib.metadata.version(d) for d in ("nbconvert", "mkdocs-jupyter"))
+    return content.RENDERED_NOTEBOOKS / lang / versions
 
 
 def _prefix(lang: str, i18n) -> str:
@@ -34,7 +45,8 @@ def _prefix(lang: str, i18n) -> str:
 def on_files(files, config):
     i18n = config.plugins["i18n"]
     lang = i18n.current_language
-    out_dir = Path(config.docs_dir).parent / "build" / "notebooks"
+    out_dir = content.BUILD / "notebooks"
+    config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(rendered_cache(lang))
     languages = [language.locale for language in i18n.config.languages]
     for path in notebooks.write_topics(out_dir, lang):
         src_uri = path.relative_to(out_dir / lang).as_posix()

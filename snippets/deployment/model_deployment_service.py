@@ -115,7 +115,13 @@ class Handler(BaseHTTPRequestHandler):
         pass  # keep the example's output clean; a real service logs to its log pipeline
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # loopback only, a free port
+class Server(ThreadingHTTPServer):
+    # Connections the OS queues before accept(). The default, 5, is too small for a burst:
+    # the kernel drops the extra connection attempts and clients retry only after 1 s.
+    request_queue_size = 128
+
+
+server = Server(("127.0.0.1", 0), Handler)  # loopback only, a free port
 threading.Thread(target=server.serve_forever, daemon=True).start()
 base_url = f"http://127.0.0.1:{server.server_address[1]}"
 

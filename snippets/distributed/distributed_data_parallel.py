@@ -1,4 +1,4 @@
-# verify: cuda
+# verify: cuda, cores=2
 """Data-parallel training with DistributedDataParallel (DDP), two processes.
 
 Each process (rank) holds a full replica of the model and trains on its own shard of

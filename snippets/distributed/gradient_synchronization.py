@@ -1,4 +1,4 @@
-# verify: cuda
+# verify: cuda, cores=2
 """Gradient synchronization by hand and inside DDP, with two processes.
 
 1. Each rank computes the gradient on its own shard; all_reduce(SUM) divided by the world
