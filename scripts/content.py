@@ -24,7 +24,13 @@ SNIPPETS = ROOT / "snippets"
 DATA = ROOT / "scripts" / "data"
 
 LANGS = ("zh", "en")
-DEFAULT_LANG = "zh"
+DEFAULT_LANG = "zh"  # mkdocs.yml's i18n default: served at the site root
+
+
+def site_prefix(lang: str) -> str:
+    """Where a language's pages live in the built site: "" (the root) or "en/"."""
+    return "" if lang == DEFAULT_LANG else f"{lang}/"
+
 
 # Front matter keys a question page may carry (DESIGN.md, "Content model").
 QUESTION_KEYS = {"id", "tags", "level", "seeds"}

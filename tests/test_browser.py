@@ -68,7 +68,7 @@ def page(browser):
 
 
 def _url(site_url: str, page: content.Page) -> str:
-    prefix = "" if page.lang == content.DEFAULT_LANG else f"{page.lang}/"
+    prefix = content.site_prefix(page.lang)
     return f"{site_url}/{prefix}{page.topic}/{page.stem}/"
 
 
@@ -120,7 +120,7 @@ def test_code_blocks_have_copy_buttons(page, site_url, question):
     ],
 )
 def test_search_finds_the_question_in_the_readers_language(page, site_url, lang, query, expected):
-    home = f"{site_url}/" if lang == content.DEFAULT_LANG else f"{site_url}/{lang}/"
+    home = f"{site_url}/{content.site_prefix(lang)}"
     page.goto(home)
     page.click("input.md-search__input")
     page.fill("input.md-search__input", query)  # the whole query at once: one search
@@ -128,7 +128,7 @@ def test_search_finds_the_question_in_the_readers_language(page, site_url, lang,
     results = _stable_results(page)
     assert results, f"[{lang}] {query!r}: no results"
     href = results[0]
-    wanted = f"/{expected}/" if lang == content.DEFAULT_LANG else f"/{lang}/{expected}/"
+    wanted = f"/{content.site_prefix(lang)}{expected}/"
     assert href == wanted, (
         f"[{lang}] {query!r}: top result {href}, expected {wanted}; all: {results}"
     )
@@ -183,7 +183,7 @@ def test_no_serious_accessibility_violation(page, site_url, lang, kind):
     """axe-core (bundled with axe-playwright-python, no download) on three kinds of page."""
     from axe_playwright_python.sync_playwright import Axe
 
-    prefix = "" if lang == content.DEFAULT_LANG else f"{lang}/"
+    prefix = content.site_prefix(lang)
     question = next(p for p in content.question_pages(lang) if p.stem == "overfitting")
     path = {"home": "", "topic": f"{question.topic}/", "question": f"{question.topic}/overfitting/"}
     page.goto(f"{site_url}/{prefix}{path[kind]}")

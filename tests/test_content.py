@@ -189,6 +189,19 @@ def test_every_question_is_in_the_nav():
     )
 
 
+def test_languages_agree_with_the_i18n_plugin():
+    """scripts/ place pages and links by content.LANGS and DEFAULT_LANG; the site by mkdocs.yml."""
+    languages = content.plugin_config(content.mkdocs_config(), "i18n")["languages"]
+    assert tuple(lang["locale"] for lang in languages) == content.LANGS, (
+        f"mkdocs.yml's i18n languages differ from content.LANGS {content.LANGS}; make them agree."
+    )
+    default = [lang["locale"] for lang in languages if lang.get("default")]
+    assert default == [content.DEFAULT_LANG], (
+        f"mkdocs.yml's i18n default language is {default}, content.DEFAULT_LANG is "
+        f"{content.DEFAULT_LANG!r}; make them agree."
+    )
+
+
 def test_topic_titles_agree_with_the_data():
     """Nav sections, their English names and topic index H1s use scripts/data/topics.yml."""
     config = content.mkdocs_config()

@@ -84,7 +84,7 @@ def test_glossary_is_consistent():
 
 @pytest.mark.parametrize("lang", content.LANGS)
 def test_sources_page_lists_every_occurrence(built_site, lang):
-    prefix = "" if lang == content.DEFAULT_LANG else f"{lang}/"
+    prefix = content.site_prefix(lang)
     html = (built_site / prefix / "sources" / "index.html").read_text(encoding="utf-8")
     missing = [e["at"] for e in seed_map.load_map() if e["at"] not in html]
     assert not missing, (
@@ -94,7 +94,7 @@ def test_sources_page_lists_every_occurrence(built_site, lang):
 
 @pytest.mark.parametrize("lang", content.LANGS)
 def test_glossary_page_lists_every_term(built_site, lang):
-    prefix = "" if lang == content.DEFAULT_LANG else f"{lang}/"
+    prefix = content.site_prefix(lang)
     html = (built_site / prefix / "glossary" / "index.html").read_text(encoding="utf-8")
     missing = [t[lang] for t in glossary.load()["terms"] if t[lang] not in html]
     assert not missing, f"{prefix}glossary/ misses terms: {missing[:5]}"

@@ -31,7 +31,7 @@ class _ResourceCollector(HTMLParser):
 
 
 def _page_html(site: Path, page: content.Page) -> Path:
-    prefix = "" if page.lang == content.DEFAULT_LANG else f"{page.lang}/"
+    prefix = content.site_prefix(page.lang)
     folder = "" if page.stem == "index" else page.stem
     return site / prefix / page.topic / folder / "index.html"
 
@@ -54,7 +54,7 @@ def test_no_resource_from_another_host(built_site):
 
 @pytest.mark.parametrize("lang", content.LANGS)
 def test_one_search_index_per_language(built_site, lang):
-    prefix = "" if lang == content.DEFAULT_LANG else f"{lang}/"
+    prefix = content.site_prefix(lang)
     index = json.loads((built_site / prefix / "search" / "search_index.json").read_text())
     questions = content.question_pages(lang)
     titles = {d["title"].replace("\u200b", "") for d in index["docs"]}
@@ -79,7 +79,7 @@ def test_language_switch_points_at_the_twin(built_site, page):
 
 @pytest.mark.parametrize("lang", content.LANGS)
 def test_topic_notebooks_are_rendered_and_downloadable(built_site, lang):
-    prefix = "" if lang == content.DEFAULT_LANG else f"{lang}/"
+    prefix = content.site_prefix(lang)
     topics = sorted({p.topic for p in content.question_pages(lang)})
     assert topics, "no question pages"
     for topic in topics:
@@ -131,7 +131,7 @@ def test_every_example_shows_its_run_record_and_downloads(built_site, page):
 
 @pytest.mark.parametrize("lang", content.LANGS)
 def test_level_and_report_pages_list_everything(built_site, lang):
-    prefix = "" if lang == content.DEFAULT_LANG else f"{lang}/"
+    prefix = content.site_prefix(lang)
     levels = (built_site / prefix / "levels" / "index.html").read_text(encoding="utf-8")
     missing = [p.rel for p in content.question_pages(lang) if f"/{p.stem}/" not in levels]
     assert not missing, f"the by-level page lacks {missing}"

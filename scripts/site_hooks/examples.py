@@ -37,10 +37,6 @@ OUTPUT_FENCE = re.compile(
 )
 
 
-def _prefix(lang: str, config) -> str:
-    return "" if lang == config.plugins["i18n"].default_language else f"{lang}/"
-
-
 def _lang(page_or_file) -> str:
     return getattr(page_or_file, "locale", content.DEFAULT_LANG)
 
@@ -64,7 +60,7 @@ def on_files(files, config):
     """Put each question's snippets, notebook and figures next to the page."""
     _runs["manifests"] = manifests.load()  # once per build, for every page's verified-on lines
     lang = config.plugins["i18n"].current_language
-    prefix = _prefix(lang, config)
+    prefix = content.site_prefix(lang)
     out_dir = content.BUILD / "notebooks"
     notebooks.write_questions(out_dir, lang)
     for page in content.question_pages(lang):

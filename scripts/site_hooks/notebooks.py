@@ -37,10 +37,6 @@ def rendered_cache(lang: str) -> Path:
     return content.RENDERED_NOTEBOOKS / lang / versions
 
 
-def _prefix(lang: str, i18n) -> str:
-    return "" if lang == i18n.default_language else f"{lang}/"
-
-
 @event_priority(-200)
 def on_files(files, config):
     i18n = config.plugins["i18n"]
@@ -50,11 +46,12 @@ def on_files(files, config):
     languages = [language.locale for language in i18n.config.languages]
     for path in notebooks.write_topics(out_dir, lang):
         src_uri = path.relative_to(out_dir / lang).as_posix()
-        dest_uri = f"{_prefix(lang, i18n)}{src_uri.removesuffix('.ipynb')}/index.html"
+        folder = src_uri.removesuffix(".ipynb")  # <topic>/notebook
+        dest_uri = f"{content.site_prefix(lang)}{folder}/index.html"
         file = File(src_uri, str(out_dir / lang), config.site_dir, True, dest_uri=dest_uri)
         file.locale = file.locale_alternate_of = lang
         file.alternates = {
-            other: SimpleNamespace(url=f"{_prefix(other, i18n)}{src_uri.removesuffix('.ipynb')}/")
+            other: SimpleNamespace(url=f"{content.site_prefix(other)}{folder}/")
             for other in languages
         }
         files.append(file)
