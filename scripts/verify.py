@@ -5,6 +5,7 @@
     python scripts/verify.py snippets/training     # a folder or some files
     python scripts/verify.py --record FILE.py      # accept FILE's new output (rewrites FILE.out)
     python scripts/verify.py --device cuda         # the CUDA-marked snippets, on the GPU
+    python scripts/verify.py --jobs 1 --threads 4  # do the outputs depend on the thread count?
 
 How it stays fast: this process imports the heavy libraries the snippets use (torch,
 scikit-learn, ...) once, then forks one child per snippet, `--jobs` at a time. A child
@@ -313,6 +314,7 @@ class Runner:
         durations: dict[str, float] | None = None,
         use_cache: bool = True,
         build: Path = content.BUILD,
+        threads: int | None = None,
     ):
         self.device = device
         self.build = build
@@ -320,7 +322,8 @@ class Runner:
         self.use_cache = use_cache
         self.durations = durations or {}
         self.jobs = max(1, jobs or os.cpu_count() or 1)
-        self.threads = max(1, (os.cpu_count() or 1) // self.jobs)
+        # CPU threads per snippet (torch, BLAS, OpenMP): by default the cores, shared out
+        self.threads = threads or max(1, (os.cpu_count() or 1) // self.jobs)
         self.record = record
 
     def run(self, snippets: list[Snippet]) -> list[Result]:
@@ -328,7 +331,9 @@ class Runner:
         to_run = []
         for snippet in (s for s in snippets if not s.error):
             entry = (
-                verify_cache.lookup(self.build, snippet.rel, snippet.path, self.device)
+                verify_cache.lookup(
+                    self.build, snippet.rel, snippet.path, self.device, self.threads
+                )
                 if self.use_cache
                 else None
             )
@@ -475,7 +480,7 @@ class Runner:
             reads = reads_file.read_text().split() if reads_file.exists() else []
             run = {"stdout": stdout, "seconds": result.seconds, "date": result.date}
             verify_cache.store(
-                self.build, snippet.rel, snippet.path, self.device, run, reads, figure
+                self.build, snippet.rel, snippet.path, self.device, self.threads, run, reads, figure
             )
         return result
 
@@ -670,6 +675,13 @@ def main(argv: list[str] | None = None) -> int:
         "--jobs", type=int, default=None, help="snippets run at once (default: cores)"
     )
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="CPU threads per snippet (default: cores / jobs); another count shows whether "
+        "an output depends on it, as it would on a reader's machine",
+    )
+    parser.add_argument(
         "--record", action="store_true", help="write each snippet's output to its .out file"
     )
     parser.add_argument(
@@ -708,6 +720,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.device == "cuda" and _cuda_device_name() == "no CUDA device":
         print("verify: --device cuda, but torch sees no CUDA device here; nothing was run.")
         return 2
+    if args.threads is not None and args.threads < 1:
+        raise SystemExit("verify: --threads must be at least 1.")
     build = args.build_dir.resolve()
     manifest = manifest_path(args.device, build)
     durations = {k: v["seconds"] for k, v in load_manifest(manifest).get("results", {}).items()}
@@ -719,11 +733,17 @@ def main(argv: list[str] | None = None) -> int:
         snippets = shard(snippets, int(index), int(count), durations)
     started = time.monotonic()
     runner = Runner(
-        args.device, args.jobs, args.record, durations, use_cache=not args.no_cache, build=build
+        args.device,
+        args.jobs,
+        args.record,
+        durations,
+        use_cache=not args.no_cache,
+        build=build,
+        threads=args.threads,
     )
     results = runner.run(snippets)
     wall = time.monotonic() - started
-    env = environment(args.device) | {"jobs": runner.jobs}
+    env = environment(args.device) | {"jobs": runner.jobs, "threads": runner.threads}
     write_manifest(manifest, env, results, wall)
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 A cached result can never be stale, because its key covers everything that can change
 what a snippet prints:
 
-- the snippet's bytes and the device (cpu / cuda);
+- the snippet's bytes, the device (cpu / cuda) and the threads each snippet gets;
 - the runner and its sandbox (scripts/verify.py, scripts/verify_cache.py,
   scripts/sandbox/sitecustomize.py);
 - the interpreter and every installed distribution with its version;
@@ -58,10 +58,10 @@ def environment_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def key(snippet: Path, device: str) -> str:
+def key(snippet: Path, device: str, threads: int) -> str:
     digest = hashlib.sha256()
     digest.update(environment_fingerprint().encode())
-    digest.update(device.encode())
+    digest.update(f"{device}|{threads}".encode())
     digest.update(snippet.read_bytes())
     return digest.hexdigest()[:32]
 
@@ -74,9 +74,9 @@ def _entry_path(build: Path, rel: str, device: str, entry_key: str) -> Path:
     return build / "verify" / "cache" / device / f"{_slug(rel)}.{entry_key}.json"
 
 
-def lookup(build: Path, rel: str, snippet: Path, device: str) -> dict | None:
+def lookup(build: Path, rel: str, snippet: Path, device: str, threads: int) -> dict | None:
     """The cached result of this exact snippet and environment, or None."""
-    path = _entry_path(build, rel, device, key(snippet, device))
+    path = _entry_path(build, rel, device, key(snippet, device, threads))
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -96,12 +96,13 @@ def store(
     rel: str,
     snippet: Path,
     device: str,
+    threads: int,
     result: dict,
     reads: list[str],
     figure: Path | None,
 ) -> None:
     """Keep a passed result (stdout, seconds, date, files read, figure) for this snippet."""
-    entry_key = key(snippet, device)
+    entry_key = key(snippet, device, threads)
     path = _entry_path(build, rel, device, entry_key)
     path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob(f"{_slug(rel)}.*"):  # its older entries and figures

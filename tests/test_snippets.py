@@ -27,9 +27,9 @@ def _params(snippets):
     return [pytest.param(s, id=s.rel.removeprefix("snippets/")) for s in snippets]
 
 
-def _run(device: str, snippets: list[verify.Snippet], report) -> dict:
+def _run(device: str, snippets: list[verify.Snippet], report, *options: str) -> dict:
     command = [sys.executable, str(verify.ROOT / "scripts" / "verify.py"), "--device", device]
-    command += ["--report", str(report), *[str(s.path) for s in snippets]]
+    command += ["--report", str(report), *options, *[str(s.path) for s in snippets]]
     proc = subprocess.run(command, capture_output=True, text=True)
     if not report.exists():
         pytest.fail(
@@ -53,6 +53,21 @@ def cpu_results(request, tmp_path_factory) -> dict:
     return {r["snippet"]: r for r in report["results"]}
 
 
+# A reader's machine has more cores than the build machine. torch, BLAS and OpenMP split
+# sums and searches by thread, so a float32 accuracy or a tied nearest neighbour can
+# change with the thread count. Every snippet runs once more with this many threads.
+READER_THREADS = 4
+
+
+@pytest.fixture(scope="session")
+def more_threads_results(request, tmp_path_factory) -> dict:
+    selected = _selected(request.session, "test_snippet_output_does_not_depend_on_threads")
+    folder = tmp_path_factory.mktemp("threads")
+    options = ("--jobs", "1", "--threads", str(READER_THREADS), "--build-dir", str(folder))
+    report = _run("cpu", selected, folder / "report.json", *options)
+    return {r["snippet"]: r for r in report["results"]}
+
+
 @pytest.fixture(scope="session")
 def cuda_report(request, tmp_path_factory) -> dict:
     selected = _selected(request.session, "test_snippet_on_cuda")
@@ -69,6 +84,21 @@ def test_snippet(snippet, device, cpu_results):
     if device != "cpu":
         pytest.skip("--device cuda runs only the CUDA-marked snippets (test_snippet_on_cuda)")
     _check(cpu_results[snippet.rel])
+
+
+@pytest.mark.parametrize("snippet", _params(SNIPPETS))
+def test_snippet_output_does_not_depend_on_threads(snippet, device, more_threads_results):
+    if device != "cpu":
+        pytest.skip("a CPU check: the GPU job runs only the CUDA-marked snippets")
+    result = more_threads_results[snippet.rel]
+    if result["status"] != "passed":
+        pytest.fail(
+            f"with {READER_THREADS} CPU threads per snippet (as on a reader's machine):\n"
+            + verify.Result(**result).report()
+            + "\nIf only the output differs, it depends on the thread count: compute in "
+            "float64, break exact ties, or print fewer digits.",
+            pytrace=False,
+        )
 
 
 @pytest.mark.cuda
