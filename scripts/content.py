@@ -197,6 +197,7 @@ def recorded_output_path(snippet: Path) -> Path:
 
 
 BUILD = ROOT / "build"  # generated, never committed: manifests, cache, figures, notebooks
+NOTEBOOKS = BUILD / "notebooks"  # generated per language by scripts/notebooks.py
 RENDERED_NOTEBOOKS = BUILD / "notebook-html"  # mkdocs-jupyter's cache, kept per language
 
 
@@ -252,6 +253,24 @@ _MkdocsLoader.add_multi_constructor(
 
 def mkdocs_config() -> dict:
     return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkdocsLoader)  # noqa: S506
+
+
+def nav_order() -> dict[str, int]:
+    """Every page path in mkdocs.yml's nav -> its position."""
+    order: dict[str, int] = {}
+
+    def walk(node):
+        if isinstance(node, str):
+            order.setdefault(node, len(order))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+
+    walk(mkdocs_config().get("nav", []))
+    return order
 
 
 def plugin_config(config: dict, name: str) -> dict:

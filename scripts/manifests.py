@@ -12,7 +12,6 @@ that predates the snippet's current version, the line says so instead of claimin
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -25,7 +24,6 @@ TEXT = {
     "zh": {
         "verified": "已验证",
         "seconds": "{:.2f} 秒",
-        "cached": "（结果来自 {date} 的运行）",
         "no_manifest": "{device}：本次构建没有 {device} 运行记录，未声称已验证",
         "not_run": "{device}：没有这段代码的 {device} 运行记录",
         "stale": "{device}：运行记录对应的是这段代码的旧版本，当前版本未验证",
@@ -47,7 +45,6 @@ TEXT = {
     "en": {
         "verified": "Verified",
         "seconds": "{:.2f} s",
-        "cached": " (result of the run on {date})",
         "no_manifest": "{device}: this build has no {device} run record, so no claim is made",
         "not_run": "{device}: no {device} run recorded for this snippet",
         "stale": "{device}: the run record is for an older version of this snippet; "
@@ -75,8 +72,7 @@ def load(build: Path = content.BUILD) -> dict[str, dict]:
     """device -> manifest, for the devices that have one."""
     found = {}
     for device in DEVICE_LABEL:
-        path = build / "verify" / f"manifest-{device}.json"
-        manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+        manifest = verify.load_manifest(verify.manifest_path(device, build))
         if manifest and manifest.get("device_name") != "no CUDA device":
             found[device] = manifest
     return found

@@ -119,7 +119,7 @@ def question_notebook(page: content.Page) -> dict:
 
 def topic_notebook(topic: str, lang: str) -> dict | None:
     """The notebook of one topic in one language; None when the topic has no questions."""
-    order = nav_order()
+    order = content.nav_order()
     pages = [p for p in content.question_pages(lang) if p.topic == topic]
     if not pages:
         return None
@@ -174,24 +174,7 @@ def write_all(out_dir: Path) -> list[Path]:
     return written
 
 
-def nav_order() -> dict[str, int]:
-    order: dict[str, int] = {}
-
-    def walk(node):
-        if isinstance(node, str):
-            order.setdefault(node, len(order))
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-
-    walk(content.mkdocs_config().get("nav", []))
-    return order
-
-
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else content.ROOT / "build" / "notebooks"
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else content.NOTEBOOKS
     for path in write_all(target):
         print(path)

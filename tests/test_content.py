@@ -163,18 +163,7 @@ def test_snippet_is_shown_in_both_languages(snippet):
 
 def test_every_question_is_in_the_nav():
     config = content.mkdocs_config()
-
-    def walk(node):
-        if isinstance(node, str):
-            yield node
-        elif isinstance(node, list):
-            for item in node:
-                yield from walk(item)
-        elif isinstance(node, dict):
-            for value in node.values():
-                yield from walk(value)
-
-    in_nav = set(walk(config["nav"]))
+    in_nav = set(content.nav_order())
     missing = sorted(
         f"{p.topic}/{p.stem}.md" for p in ZH_QUESTIONS if f"{p.topic}/{p.stem}.md" not in in_nav
     )

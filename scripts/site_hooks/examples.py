@@ -61,7 +61,7 @@ def on_files(files, config):
     _runs["manifests"] = manifests.load()  # once per build, for every page's verified-on lines
     lang = config.plugins["i18n"].current_language
     prefix = content.site_prefix(lang)
-    out_dir = content.BUILD / "notebooks"
+    out_dir = content.NOTEBOOKS
     notebooks.write_questions(out_dir, lang)
     for page in content.question_pages(lang):
         folder = f"{prefix}{page.topic}/{page.stem}"
@@ -73,23 +73,16 @@ def on_files(files, config):
         src_uri = f"{page.topic}/{page.stem}.ipynb"
         files.append(_static(out_dir / lang, src_uri, f"{folder}/{page.stem}.ipynb", lang, config))
         for name, _alt in figures_of(page):
-            source = content.BUILD / "figures" / page.topic / name
             snippet = f"snippets/{page.topic}/{name.removesuffix('.png')}.py"
+            source = content.figure_path(snippet)
             if not source.exists():
                 raise PluginError(
                     f"{page.rel} shows the figure {name}, but {source.relative_to(content.ROOT)} "
                     f"does not exist. Run `python scripts/verify.py {snippet}`; that snippet "
                     f"must save {name} in its working directory."
                 )
-            files.append(
-                _static(
-                    content.BUILD / "figures",
-                    f"{page.topic}/{name}",
-                    f"{folder}/{name}",
-                    lang,
-                    config,
-                )
-            )
+            src_dir = source.parents[1]  # build/figures; the file is <topic>/<name> in it
+            files.append(_static(src_dir, f"{page.topic}/{name}", f"{folder}/{name}", lang, config))
     return files
 
 

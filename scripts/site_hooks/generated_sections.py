@@ -14,7 +14,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import content  # noqa: E402
 import glossary  # noqa: E402
 import manifests  # noqa: E402
-import notebooks  # noqa: E402
 import seed_map  # noqa: E402
 
 NOTEBOOK = {
@@ -26,7 +25,7 @@ NOTEBOOK = {
 def topic_questions(lang: str, from_page: str) -> str:
     """The question pages of the topic whose index is `from_page`, in nav order."""
     topic = from_page.split("/")[0]
-    order = notebooks.nav_order()
+    order = content.nav_order()
     pages = [p for p in content.question_pages(lang) if p.topic == topic]
     pages.sort(key=lambda p: order.get(f"{p.topic}/{p.stem}.md", 10**6))
     levels = content.levels()
@@ -39,7 +38,7 @@ def topic_questions(lang: str, from_page: str) -> str:
 
 def by_level(lang: str, from_page: str) -> str:
     """Every question, grouped by level, then in topic and nav order."""
-    order = notebooks.nav_order()
+    order = content.nav_order()
     topic_rank = {topic: n for n, topic in enumerate(content.topics())}
     titles = content.topic_titles(lang)
     pages = sorted(

@@ -41,7 +41,7 @@ def rendered_cache(lang: str) -> Path:
 def on_files(files, config):
     i18n = config.plugins["i18n"]
     lang = i18n.current_language
-    out_dir = content.BUILD / "notebooks"
+    out_dir = content.NOTEBOOKS
     config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(rendered_cache(lang))
     languages = [language.locale for language in i18n.config.languages]
     for path in notebooks.write_topics(out_dir, lang):
