@@ -1,29 +1,41 @@
 #!/usr/bin/env python3
-"""How long verifying the bank takes, measured against its compute-only floor.
+"""How long the bank takes to verify, build and test, measured against its compute floor.
 
-    python scripts/benchmark.py            # about as long as verifying the bank three times
+    python scripts/benchmark.py                  # runner, site, suite, browser, doubled bank
+    python scripts/benchmark.py --fresh-clone    # also .ci/run in a fresh clone (installs too)
 
 Prints, in seconds and as a ratio to the floor:
   (a) naive     each snippet in a fresh `python` process, --jobs at a time
-  (b) cold      scripts/verify.py with an empty cache
+  (b) cold      scripts/verify.py with an empty cache (the script check: what the site shows)
+      ... all   the same with the three checks the test suite runs (script, threads, notebook)
   (c) unchanged scripts/verify.py again, nothing changed (every result from the cache)
   (d) one edit  scripts/verify.py after one snippet changed (a comment appended, then removed)
   (e) site      mkdocs build of both languages: first with no rendered notebook cached
-                (a fresh checkout, as in CI), then again (an author's rebuild)
+                (a fresh checkout, as in CI), then again (an author's rebuild), then
+                scripts/site_build.py with nothing changed (the build the tests reuse)
+  (f) suite     the README's test command (`python3 scripts/dev.py test`) with nothing
+                changed since the last run, then after one snippet changed
+  (g) browser   the browser tests alone (pytest -m browser), the site already built
+  (h) doubled   a synthetic bank twice this size (every topic's pages and snippets copied
+                under a new name): the runner cold with all three checks, and the site build
+  (i) clone     `bash .ci/run` in a fresh clone of HEAD, installation included (--fresh-clone)
   floor         the snippets' own run times inside a warm interpreter (everything they
                 import already imported, one thread each, one at a time), divided by the
                 cores used, plus one interpreter start that imports those modules. A
                 snippet that starts processes (DDP) counts its wall time, as if it used
                 one core, so the floor is, if anything, too low.
 
-The runner's runs use a temporary build folder. Of build/, only the cache of rendered
-notebooks (build/notebook-html/) is touched: it is emptied to time a first site build.
+The runner's runs use a temporary build folder, and so does the doubled bank. Of build/,
+only the cache of rendered notebooks (build/notebook-html/) is touched: it is emptied to
+time a first site build. (f) uses the repository's own build/ as a developer's run does.
 This is a measurement, not a test; README.md ("Performance") records the numbers and the targets.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -37,6 +49,7 @@ import content  # noqa: E402
 
 PYTHON = os.path.abspath(sys.executable)  # absolute: the runs change directory
 VERIFY = str(content.ROOT / "scripts" / "verify.py")
+SITE_BUILD = str(content.ROOT / "scripts" / "site_build.py")
 
 
 def timed(command: list[str], **kwargs) -> float:
@@ -134,42 +147,146 @@ def floor(snippets: list[Path], cores: int) -> tuple[float, float, float]:
     return compute / cores + start, compute, start
 
 
+EDITED = content.SNIPPETS / "training" / "overfitting.py"  # a typical torch snippet
+ALL_CHECKS = ["--checks", "script,threads,notebook"]
+MKDOCS_ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+
+
+@contextlib.contextmanager
+def one_snippet_changed():
+    original = EDITED.read_bytes()
+    try:
+        EDITED.write_bytes(original + b"# benchmark: one snippet changed\n")
+        yield
+    finally:
+        EDITED.write_bytes(original)
+
+
+def runner_rows(jobs: int) -> list[tuple[str, float]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as build:
+        command = [PYTHON, VERIFY, "--jobs", str(jobs), "--build-dir", build]
+        rows.append(("(b) runner, cold (empty cache)", timed(command)))
+        rows.append(("(c) runner, nothing changed", timed(command)))
+        with one_snippet_changed():
+            rows.append((f"(d) runner, {EDITED.name} changed", timed(command)))
+    with tempfile.TemporaryDirectory() as build:
+        command = [PYTHON, VERIFY, "--jobs", str(jobs), "--build-dir", build, *ALL_CHECKS]
+        rows.append(("    cold, all three checks", timed(command)))
+        with one_snippet_changed():
+            rows.append(("    one changed, all three checks", timed(command)))
+    return rows
+
+
+def site_rows(root: Path = content.ROOT, label: str = "(e)") -> list[tuple[str, float]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as site:
+        mkdocs = [PYTHON, "-m", "mkdocs", "build", "--quiet", "--site-dir", site]
+        shutil.rmtree(root / "build" / "notebook-html", ignore_errors=True)
+        rows.append(
+            (f"{label} mkdocs build, both languages", timed(mkdocs, cwd=root, env=MKDOCS_ENV))
+        )
+        rows.append(("    again, notebooks cached", timed(mkdocs, cwd=root, env=MKDOCS_ENV)))
+    return rows
+
+
+def suite_rows() -> list[tuple[str, float]]:
+    test = [sys.executable, str(content.ROOT / "scripts" / "dev.py"), "test", "-q"]
+    timed(test, cwd=content.ROOT)  # brings every cache up to date
+    rows = [("(e) site_build.py, nothing changed", timed([PYTHON, SITE_BUILD], cwd=content.ROOT))]
+    rows.append(("(f) test suite, nothing changed", timed(test, cwd=content.ROOT)))
+    with one_snippet_changed():
+        rows.append((f"    test suite, {EDITED.name} changed", timed(test, cwd=content.ROOT)))
+    timed(test, cwd=content.ROOT)  # back to the committed snippet
+    browser = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "browser"]
+    rows.append(("(g) browser tests", timed(browser, cwd=content.ROOT)))
+    return rows
+
+
+def doubled_bank(target: Path) -> int:
+    """A copy of the repository in which every topic appears twice (<topic>_copy), with
+    its own snippets and recorded outputs: a bank twice the size, for the runner and the
+    site build. Returns the number of snippets."""
+    for name in ("docs", "snippets", "scripts", "mkdocs.yml"):
+        source = content.ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, target / name)
+    build = target / "build"
+    shutil.copytree(
+        content.BUILD / "verify", build / "verify", ignore=shutil.ignore_patterns("cache")
+    )
+    if (content.BUILD / "figures").exists():
+        shutil.copytree(content.BUILD / "figures", build / "figures")
+    config = (target / "mkdocs.yml").read_text(encoding="utf-8")
+    topics = target / "scripts" / "data" / "topics.yml"
+    for topic, titles in content.topics().items():
+        with topics.open("a", encoding="utf-8") as data:
+            copied = {"zh": f"{titles['zh']}（副本）", "en": f"{titles['en']} (copy)"}
+            data.write(f"{topic}_copy: {json.dumps(copied, ensure_ascii=False)}\n")
+        copy = f"{topic}_copy"
+        shutil.copytree(target / "snippets" / topic, target / "snippets" / copy)
+        shutil.copytree(target / "docs" / topic, target / "docs" / copy)
+        for page in (target / "docs" / copy).glob("*.md"):
+            text = page.read_text(encoding="utf-8").replace(
+                f"snippets/{topic}/", f"snippets/{copy}/"
+            )
+            page.write_text(text, encoding="utf-8")
+        index = f"      - {topic}/index.md\n"
+        config = config.replace(index, f"{index}      - {copy}/index.md\n")
+    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return len(list((target / "snippets").rglob("*.py")))
+
+
+def doubled_rows(jobs: int) -> list[tuple[str, float]]:
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        count = doubled_bank(root)
+        verify = [PYTHON, str(root / "scripts" / "verify.py"), "--jobs", str(jobs), *ALL_CHECKS]
+        rows = [(f"(h) doubled ({count} snippets): runner, all checks", timed(verify, cwd=root))]
+        rows += site_rows(root, "    doubled:")
+    return rows
+
+
+def fresh_clone_row() -> tuple[str, float]:
+    with tempfile.TemporaryDirectory() as scratch:
+        clone = Path(scratch) / "bank"
+        subprocess.run(["git", "clone", "--quiet", str(content.ROOT), str(clone)], check=True)
+        shared = content.ROOT.parent / "shared"
+        if shared.exists() and not (clone.parent / "shared").exists():
+            (clone.parent / "shared").symlink_to(shared)
+        return ("(i) fresh clone: bash .ci/run", timed(["bash", ".ci/run"], cwd=clone))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--skip-naive", action="store_true", help="(a) takes longest")
+    parser.add_argument("--skip-suite", action="store_true", help="skip (f) and (g)")
+    parser.add_argument("--skip-doubled", action="store_true", help="skip (h)")
+    parser.add_argument("--fresh-clone", action="store_true", help="also (i): about 10 minutes")
     args = parser.parse_args()
     snippets = content.snippet_files()
-    print(f"{len(snippets)} snippets, {args.jobs} cores\n", flush=True)
+    questions = len(content.question_pages(content.DEFAULT_LANG))
+    print(f"{questions} questions, {len(snippets)} snippets, {args.jobs} cores\n", flush=True)
 
     the_floor, compute, start = floor(snippets, args.jobs)
     rows = []
     if not args.skip_naive:
         rows.append(("(a) naive: fresh python per snippet", naive(snippets, args.jobs)))
-    with tempfile.TemporaryDirectory() as build:
-        command = [PYTHON, VERIFY, "--jobs", str(args.jobs), "--build-dir", build]
-        rows.append(("(b) runner, cold (empty cache)", timed(command)))
-        rows.append(("(c) runner, nothing changed", timed(command)))
-        edited = content.SNIPPETS / "training" / "overfitting.py"  # a typical torch snippet
-        original = edited.read_bytes()
-        try:
-            edited.write_bytes(original + b"# benchmark: one snippet changed\n")
-            rows.append((f"(d) runner, {edited.name} changed", timed(command)))
-        finally:
-            edited.write_bytes(original)
-    with tempfile.TemporaryDirectory() as site:
-        mkdocs = [PYTHON, "-m", "mkdocs", "build", "--quiet", "--site-dir", site]
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-        shutil.rmtree(content.RENDERED_NOTEBOOKS, ignore_errors=True)
-        rows.append(("(e) mkdocs build, both languages", timed(mkdocs, cwd=content.ROOT, env=env)))
-        rows.append(("    again, notebooks cached", timed(mkdocs, cwd=content.ROOT, env=env)))
+    rows += runner_rows(args.jobs)
+    rows += site_rows()
+    if not args.skip_suite:
+        rows += suite_rows()
+    if not args.skip_doubled:
+        rows += doubled_rows(args.jobs)
+    if args.fresh_clone:
+        rows.append(fresh_clone_row())
 
     print(
         f"floor: {compute:.1f} s of snippet compute / {args.jobs} cores "
         f"+ {start:.1f} s interpreter start with imports = {the_floor:.1f} s\n"
     )
     for label, seconds in rows:
-        print(f"{label:42s} {seconds:7.1f} s   {seconds / the_floor:5.2f}x floor")
+        print(f"{label:48s} {seconds:7.1f} s   {seconds / the_floor:5.2f}x floor")
     naive_row = next((s for label, s in rows if label.startswith("(a)")), None)
     cold = next(s for label, s in rows if label.startswith("(b)"))
     if naive_row:

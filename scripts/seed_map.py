@@ -15,7 +15,8 @@ same occurrence and gives its wording.
 
 Data (scripts/data/):
   seed_map.yml   one entry per occurrence: at (FILE:LINE), id (the page), text (the wording)
-  questions.yml  the planned pages: id -> topic, zh/en titles, level, defects of the sources
+  questions.yml  the planned pages: id -> topic, zh/en titles, level, defects of the sources;
+                 a question no post asks (the large-model pages) says `asked_by_posts: false`
 """
 
 from __future__ import annotations
@@ -113,6 +114,11 @@ def load_questions() -> dict[str, dict]:
     return yaml.safe_load(QUESTIONS.read_text(encoding="utf-8")) or {}
 
 
+def asked_by_posts(plan: dict) -> bool:
+    """Whether the source posts ask this planned question (most do; the large-model pages not)."""
+    return plan.get("asked_by_posts", True)
+
+
 def seeds_by_id() -> dict[str, list[str]]:
     """Canonical id -> the FILE:LINE occurrences it answers, in seed order."""
     by_id: dict[str, list[str]] = {}
@@ -180,9 +186,17 @@ def report(seed_dir: Path) -> tuple[list[str], list[str]]:
                 f"{SEED_MAP.name}: {entry['at']} maps to {entry['id']!r}, not in {QUESTIONS.name}."
             )
     used = {e["id"] for e in entries}
-    problems += [
-        f"{QUESTIONS.name}: {q} answers no occurrence." for q in questions if q not in used
-    ]
+    for qid, plan in questions.items():
+        if asked_by_posts(plan) and qid not in used:
+            problems.append(
+                f"{QUESTIONS.name}: {qid} answers no occurrence; map one to it, or mark it "
+                "`asked_by_posts: false` if no post asks it."
+            )
+        elif not asked_by_posts(plan) and qid in used:
+            problems.append(
+                f"{QUESTIONS.name}: {qid} is marked `asked_by_posts: false`, but "
+                f"{SEED_MAP.name} maps occurrences to it; remove the mark."
+            )
     topics = {q["topic"] for q in questions.values()}
     summary = [
         f"occurrences found:   {len(occurrences)} in {len({o.file for o in occurrences.values()})}"
@@ -190,7 +204,7 @@ def report(seed_dir: Path) -> tuple[list[str], list[str]]:
         f"mapped:              {len(set(mapped) & set(occurrences))}",
         f"unmapped:            {len(unmapped)}",
         f"map lines that are not an occurrence: {len(set(mapped) - set(occurrences))}",
-        f"pages with no occurrence: {len([q for q in questions if q not in used])}",
+        f"pages no post asks:  {len([q for q in questions if q not in used])}",
         f"canonical questions: {len(questions)} in {len(topics)} topics",
     ]
     return problems, summary

@@ -5,7 +5,14 @@
     python scripts/verify.py snippets/training     # a folder or some files
     python scripts/verify.py --record FILE.py      # accept FILE's new output (rewrites FILE.out)
     python scripts/verify.py --device cuda         # the CUDA-marked snippets, on the GPU
-    python scripts/verify.py --jobs 1 --threads 4  # do the outputs depend on the thread count?
+    python scripts/verify.py --checks script,threads,notebook   # all three checks (the tests)
+
+The checks (each a configuration the snippet runs in; results are cached per check):
+    script    `python FILE.py`, as a reader runs it: the output must equal FILE.out
+    threads   the same with --reader-threads (4) CPU threads, as on a reader's bigger machine:
+              torch, BLAS and OpenMP split sums by thread, so the output must still equal FILE.out
+    notebook  the snippet's cells of the downloadable notebooks (scripts/notebooks.py), run in
+              an IPython shell as a Jupyter kernel runs them: they must run without an error
 
 How it stays fast: this process imports the heavy libraries the snippets use (torch,
 scikit-learn, ...) once, then forks one child per snippet, `--jobs` at a time. A child
@@ -64,6 +71,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import content  # noqa: E402
+import notebooks  # noqa: E402
 import verify_cache  # noqa: E402
 
 ROOT = content.ROOT
@@ -76,8 +84,32 @@ DEVICES = ("cpu", "cuda")
 PRELOADABLE = {
     "torch", "numpy", "scipy", "sklearn", "imblearn", "pandas", "matplotlib", "optuna",
     "shap", "captum", "opacus", "cryptography", "onnx", "onnxscript", "torchao", "yaml",
+    "transformers", "peft", "tokenizers", "safetensors",
 }  # fmt: skip
 VERSIONED = ("torch", "scikit-learn", "numpy")  # distributions named in the manifest
+CHECKS = ("script", "threads", "notebook")
+READER_THREADS = 4  # the `threads` check: a reader's machine has more cores than ours
+
+
+@dataclass(frozen=True)
+class Check:
+    """One configuration a snippet runs in (see CHECKS in the module docstring)."""
+
+    name: str
+    threads: int  # CPU threads the snippet gets
+
+    @property
+    def form(self) -> str:
+        return "notebook" if self.name == "notebook" else "script"
+
+    @property
+    def compares_output(self) -> bool:
+        return self.form == "script"
+
+    def describe(self) -> str:
+        if self.name == "notebook":
+            return "as notebook cells"
+        return f"{self.threads} CPU thread{'s' if self.threads > 1 else ''}"
 
 
 @dataclass
@@ -149,6 +181,8 @@ class Result:
     date: str = ""  # when it actually ran (for a cached result: the run it came from)
     cached: bool = False
     figure: str = ""  # repo-relative path of the figure it saved, if any
+    check: str = "script"
+    check_label: str = ""
 
     def report(self) -> str:
         """The failure message: names the snippet, the pages showing it, and what to do."""
@@ -157,7 +191,8 @@ class Result:
             if self.pages
             else "no page (every snippet must be included by one)"
         )
-        lines = [f"{self.snippet} [{self.device}] (shown on {shown_on}):"]
+        label = ", ".join(filter(None, [self.device, self.check_label]))
+        lines = [f"{self.snippet} [{label}] (shown on {shown_on}):"]
         lines += [f"  - {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -219,14 +254,41 @@ def preload(snippets: list[Snippet]) -> None:
                 importlib.import_module(name)
             except Exception:  # noqa: BLE001, S112 - the snippet itself will report it
                 continue
+    if any(name.split(".")[0] == "transformers" for name in wanted):
+        # transformers imports lazily: the root module is cheap, the modeling code is not
+        for name in ("transformers.modeling_utils", "transformers.generation.utils"):
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
     if "torch" in sys.modules:
         # torch imports its compiler stack (torch._dynamo, about 1 s) lazily, the first
         # time an optimizer is built; nearly every torch snippet builds one.
         importlib.import_module("torch._dynamo")
 
 
-def _child(snippet: Snippet, workdir: Path, device: str, threads: int) -> None:
+def _notebook_shell():
+    """An IPython shell such as a Jupyter kernel runs cells in (no history database)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    return InteractiveShell(config=config)
+
+
+def _run_notebook_cells(snippet: Snippet, shell) -> None:
+    """Run the snippet's cells of the downloadable notebooks, one after the other."""
+    for cell in notebooks.code_cells(snippet.rel, content.DEFAULT_LANG):
+        if cell["cell_type"] != "code":
+            continue
+        result = shell.run_cell("".join(cell["source"]), store_history=False)
+        if not result.success:
+            error = result.error_in_exec or result.error_before_exec
+            raise RuntimeError(f"a notebook cell of {snippet.rel} failed") from error
+
+
+def _child(snippet: Snippet, workdir: Path, device: str, check: Check) -> None:
     """Runs in the forked process; never returns."""
+    threads = check.threads
     code = 1
     try:
         os.setsid()  # own process group: a timeout kills the snippet and its children
@@ -270,6 +332,7 @@ def _child(snippet: Snippet, workdir: Path, device: str, threads: int) -> None:
             torch = sys.modules["torch"]
             torch.seed()
             torch.set_num_threads(threads)
+        shell = _notebook_shell() if check.form == "notebook" else None
         warnings.resetwarnings()
         warnings.simplefilter("error")  # a snippet must not emit warnings (deprecated APIs ...)
 
@@ -284,10 +347,15 @@ def _child(snippet: Snippet, workdir: Path, device: str, threads: int) -> None:
         atexit._clear()
         import runpy
 
-        sys.argv = [str(snippet.path)]
-        sys.path[0] = str(snippet.path.parent)
         try:
-            runpy.run_path(str(snippet.path), run_name="__main__")
+            if shell is not None:
+                sys.argv = [""]
+                sys.path[0] = str(workdir)
+                _run_notebook_cells(snippet, shell)
+            else:
+                sys.argv = [str(snippet.path)]
+                sys.path[0] = str(snippet.path.parent)
+                runpy.run_path(str(snippet.path), run_name="__main__")
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -315,6 +383,8 @@ class Runner:
         use_cache: bool = True,
         build: Path = content.BUILD,
         threads: int | None = None,
+        checks: tuple[str, ...] = ("script",),
+        reader_threads: int = READER_THREADS,
     ):
         self.device = device
         self.build = build
@@ -325,23 +395,27 @@ class Runner:
         # CPU threads per snippet (torch, BLAS, OpenMP): by default the cores, shared out
         self.threads = threads or max(1, (os.cpu_count() or 1) // self.jobs)
         self.record = record
+        unknown = sorted(set(checks) - set(CHECKS))
+        if unknown:
+            raise SystemExit(f"verify: unknown checks {unknown}; known: {', '.join(CHECKS)}.")
+        if device != "cpu" and set(checks) != {"script"}:
+            raise SystemExit("verify: the threads and notebook checks run on --device cpu only.")
+        threads_of = {"script": self.threads, "threads": reader_threads, "notebook": self.threads}
+        self.checks = [Check(name, threads_of[name]) for name in CHECKS if name in checks]
 
     def run(self, snippets: list[Snippet]) -> list[Result]:
-        results = [self._unreadable(s) for s in snippets if s.error]
-        to_run = []
+        results = [self._unreadable(s, c) for s in snippets if s.error for c in self.checks]
+        to_run: list[tuple[Snippet, Check]] = []
         for snippet in (s for s in snippets if not s.error):
-            entry = (
-                verify_cache.lookup(
-                    self.build, snippet.rel, snippet.path, self.device, self.threads
-                )
-                if self.use_cache
-                else None
-            )
-            if entry is None:
-                to_run.append(snippet)
-            else:
-                results.append(self._from_cache(snippet, entry))
-        preload(to_run)
+            for check in self.checks:
+                entry = self._cache_entry(snippet, check) if self.use_cache else None
+                if entry is None:
+                    to_run.append((snippet, check))
+                else:
+                    results.append(self._from_cache(snippet, check, entry))
+        preload([s for s, _ in to_run])
+        if any(c.form == "notebook" for _, c in to_run):
+            importlib.import_module("IPython.core.interactiveshell")
         # BLAS/OpenMP pools that the preloaded libraries created get the same cap as in a
         # fresh process (OMP_NUM_THREADS, set in each child, covers pools created later).
         # Set here once, it is inherited by every fork: ~0.08 s less per snippet.
@@ -351,22 +425,22 @@ class Runner:
         # objects, instead of walking (and copying, page by page) the parent's half million.
         gc.freeze()
         queue = deque(sorted(to_run, key=self._order))
-        running: dict[int, tuple[Snippet, float, Path]] = {}
+        running: dict[int, tuple[Snippet, Check, float, Path]] = {}
         scratch = Path(tempfile.mkdtemp(prefix="verify-"))
         try:
             while queue or running:
-                while queue and self._slots(queue[0]) <= self.jobs - sum(
-                    self._slots(s) for s, _, _ in running.values()
+                while queue and self._slots(*queue[0]) <= self.jobs - sum(
+                    self._slots(s, c) for s, c, _, _ in running.values()
                 ):
-                    snippet = queue.popleft()
+                    snippet, check = queue.popleft()
                     workdir = Path(tempfile.mkdtemp(prefix=snippet.path.stem + "-", dir=scratch))
                     sys.stdout.flush()
                     sys.stderr.flush()
                     pid = os.fork()
                     if pid == 0:
-                        _child(snippet, workdir, self.device, self.threads)
-                    running[pid] = (snippet, time.monotonic(), workdir)
-                for pid, (snippet, started, workdir) in list(running.items()):
+                        _child(snippet, workdir, self.device, check)
+                    running[pid] = (snippet, check, time.monotonic(), workdir)
+                for pid, (snippet, check, started, workdir) in list(running.items()):
                     elapsed = time.monotonic() - started
                     done, status = os.waitpid(pid, os.WNOHANG)
                     timed_out = not done and elapsed > snippet.timeout
@@ -376,7 +450,9 @@ class Runner:
                     if done or timed_out:
                         _kill_group(pid)  # stragglers the snippet left behind
                         del running[pid]
-                        results.append(self._finish(snippet, workdir, status, elapsed, timed_out))
+                        results.append(
+                            self._finish(snippet, check, workdir, status, elapsed, timed_out)
+                        )
                 time.sleep(0.005)
         finally:
             for pid in running:
@@ -384,46 +460,64 @@ class Runner:
             shutil.rmtree(scratch, ignore_errors=True)
             pools.restore_original_limits()
             gc.unfreeze()
-        return sorted(results, key=lambda r: r.snippet)
+        return sorted(results, key=lambda r: (r.snippet, CHECKS.index(r.check)))
 
-    def _slots(self, snippet: Snippet) -> int:
-        return min(snippet.cores, self.jobs)
+    def _slots(self, snippet: Snippet, check: Check) -> int:
+        """Cores it keeps busy: its processes, or its threads beyond one slot's share."""
+        return min(self.jobs, max(snippet.cores, -(-check.threads // self.threads)))
 
-    def _order(self, snippet: Snippet) -> tuple[int, float]:
+    def _order(self, item: tuple[Snippet, Check]) -> tuple[int, float]:
         """Snippets that need several slots first, while every slot is free; then the
         longest first (last recorded duration), which keeps all cores busy to the end."""
-        return (-self._slots(snippet), -expected_seconds(snippet, self.durations))
+        snippet, check = item
+        return (-self._slots(snippet, check), -expected_seconds(snippet, self.durations))
 
-    def _unreadable(self, snippet: Snippet) -> Result:
+    def _cache_entry(self, snippet: Snippet, check: Check) -> dict | None:
+        return verify_cache.lookup(
+            self.build, snippet.rel, snippet.path, self.device, check.threads, check.name
+        )
+
+    def _result(self, snippet: Snippet, check: Check, **fields) -> Result:
         return Result(
             snippet=snippet.rel,
             device=self.device,
+            pages=self.pages.get(snippet.rel, []),
+            sha256=sha256_of(snippet.path, snippet.recorded),
+            check=check.name,
+            check_label=check.describe(),
+            **fields,
+        )
+
+    def _unreadable(self, snippet: Snippet, check: Check) -> Result:
+        return self._result(
+            snippet,
+            check,
             status="failed",
             seconds=0.0,
             exit_code=None,
             stdout="",
             stderr="",
             problems=[snippet.error],
-            pages=self.pages.get(snippet.rel, []),
-            sha256=sha256_of(snippet.path),
         )
 
-    def _from_cache(self, snippet: Snippet, entry: dict) -> Result:
+    def _compares_output(self, check: Check) -> bool:
+        return self.device == "cpu" and check.compares_output
+
+    def _from_cache(self, snippet: Snippet, check: Check, entry: dict) -> Result:
         figure = ""
-        if entry["figure"] is not None:
+        if entry["figure"] is not None and check.name == "script":
             figure = self._publish_figure(snippet, entry["figure"])
-        problems = self._check_output(snippet, entry["stdout"]) if self.device == "cpu" else []
-        return Result(
-            snippet=snippet.rel,
-            device=self.device,
+        compare = self._compares_output(check)
+        problems = self._check_output(snippet, check, entry["stdout"]) if compare else []
+        return self._result(
+            snippet,
+            check,
             status="failed" if problems else "passed",
             seconds=entry["seconds"],
             exit_code=0,
             stdout=entry["stdout"],
             stderr="",
             problems=problems,
-            pages=self.pages.get(snippet.rel, []),
-            sha256=sha256_of(snippet.path, snippet.recorded),
             date=entry["date"],
             cached=True,
             figure=figure,
@@ -436,7 +530,13 @@ class Runner:
         return rel_path(target)
 
     def _finish(
-        self, snippet: Snippet, workdir: Path, status: int, seconds: float, timed_out: bool
+        self,
+        snippet: Snippet,
+        check: Check,
+        workdir: Path,
+        status: int,
+        seconds: float,
+        timed_out: bool,
     ) -> Result:
         stdout = (workdir / "stdout.txt").read_text(encoding="utf-8", errors="replace")
         stderr = (workdir / "stderr.txt").read_text(encoding="utf-8", errors="replace")
@@ -456,38 +556,44 @@ class Runner:
         if violations.exists() and violations.read_text().strip():
             for line in sorted(set(violations.read_text().strip().splitlines())):
                 problems.append(f"sandbox: {line}")
-        if not problems and self.device == "cpu":
-            problems += self._check_output(snippet, stdout)
-        result = Result(
-            snippet=snippet.rel,
-            device=self.device,
+        if not problems and self._compares_output(check):
+            problems += self._check_output(snippet, check, stdout)
+        result = self._result(
+            snippet,
+            check,
             status="failed" if problems else "passed",
             seconds=round(seconds, 3),
             exit_code=exit_code,
             stdout=stdout,
             stderr=stderr,
             problems=problems,
-            pages=self.pages.get(snippet.rel, []),
-            sha256=sha256_of(snippet.path, snippet.recorded),
             date=now(),
         )
         if result.status == "passed":
             figure = workdir / f"{snippet.path.stem}.png"
-            figure = figure if figure.is_file() else None
+            figure = figure if figure.is_file() and check.name == "script" else None
             if figure is not None:
                 result.figure = self._publish_figure(snippet, figure)
             reads_file = workdir / "sandbox-reads.txt"
             reads = reads_file.read_text().split() if reads_file.exists() else []
             run = {"stdout": stdout, "seconds": result.seconds, "date": result.date}
             verify_cache.store(
-                self.build, snippet.rel, snippet.path, self.device, self.threads, run, reads, figure
+                self.build,
+                snippet.rel,
+                snippet.path,
+                self.device,
+                check.threads,
+                check.name,
+                run,
+                reads,
+                figure,
             )
         return result
 
-    def _check_output(self, snippet: Snippet, stdout: str) -> list[str]:
+    def _check_output(self, snippet: Snippet, check: Check, stdout: str) -> list[str]:
         recorded = snippet.recorded
         rel_out = rel_path(recorded)
-        if self.record:
+        if self.record and check.name == "script":
             recorded.write_text(normalise(stdout), encoding="utf-8")
             return []
         if not recorded.exists():
@@ -587,8 +693,16 @@ def load_manifest(path: Path) -> dict:
 
 
 def write_manifest(path: Path, env: dict, results: list[Result], wall_seconds: float) -> None:
-    """Update a manifest with these results (entries for other snippets are kept)."""
+    """Update a manifest with these results (entries for other snippets are kept).
+
+    A run in which every result came from the cache, unchanged, leaves the manifest as it
+    is: it still describes the run that produced those results (and the site built from
+    it need not be built again)."""
     entries = load_manifest(path).get("results", {})
+    if results and all(
+        r.cached and entries.get(r.snippet, {}).get("sha256") == r.sha256 for r in results
+    ):
+        return
     date = now()
     for r in results:
         entries[r.snippet] = {
@@ -682,6 +796,17 @@ def main(argv: list[str] | None = None) -> int:
         "an output depends on it, as it would on a reader's machine",
     )
     parser.add_argument(
+        "--checks",
+        default="script",
+        help="comma-separated checks to run: script (default), threads, notebook",
+    )
+    parser.add_argument(
+        "--reader-threads",
+        type=int,
+        default=READER_THREADS,
+        help=f"CPU threads per snippet in the threads check (default {READER_THREADS})",
+    )
+    parser.add_argument(
         "--record", action="store_true", help="write each snippet's output to its .out file"
     )
     parser.add_argument(
@@ -740,26 +865,34 @@ def main(argv: list[str] | None = None) -> int:
         use_cache=not args.no_cache,
         build=build,
         threads=args.threads,
+        checks=tuple(c.strip() for c in args.checks.split(",") if c.strip()),
+        reader_threads=args.reader_threads,
     )
     results = runner.run(snippets)
     wall = time.monotonic() - started
     env = environment(args.device) | {"jobs": runner.jobs, "threads": runner.threads}
-    write_manifest(manifest, env, results, wall)
+    # The site shows the run a reader's `python FILE.py` corresponds to: the script check.
+    script_results = [r for r in results if r.check == "script"]
+    if script_results:
+        write_manifest(manifest, env, script_results, wall)
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         report = {"environment": env, "results": [asdict(r) for r in results]}
         args.report.write_text(json.dumps(report, indent=1, ensure_ascii=False))
 
     failed = [r for r in results if r.status != "passed"]
+    several = len(runner.checks) > 1
     for r in results:
         how = "(cached)" if r.cached else ""
-        print(f"{r.status.upper():6} {r.seconds:6.2f}s {how:8} {r.snippet}")
+        check = f"{r.check:9}" if several else ""
+        print(f"{r.status.upper():6} {r.seconds:6.2f}s {how:8} {check}{r.snippet}")
     for r in failed:
         print("\n" + r.report())
     cached = sum(r.cached for r in results)
+    checks = "+".join(c.name for c in runner.checks)
     print(
-        f"\n{len(results) - len(failed)} passed, {len(failed)} failed, {len(results)} snippets "
-        f"({cached} from the cache) on {args.device} in {wall:.1f} s; "
+        f"\n{len(results) - len(failed)} passed, {len(failed)} failed, {len(results)} runs "
+        f"({cached} from the cache; checks: {checks}) on {args.device} in {wall:.1f} s; "
         f"manifest: {rel_path(manifest.resolve())}"
     )
     return 1 if failed else 0

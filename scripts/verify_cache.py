@@ -3,7 +3,9 @@
 A cached result can never be stale, because its key covers everything that can change
 what a snippet prints:
 
-- the snippet's bytes, the device (cpu / cuda) and the threads each snippet gets;
+- the snippet's bytes, the device (cpu / cuda), the threads each snippet gets and the
+  check (script or notebook cells: scripts/notebooks.py, which writes the cells, is
+  part of the runner's code below);
 - the runner and its sandbox (scripts/verify.py, scripts/verify_cache.py,
   scripts/sandbox/sitecustomize.py);
 - the interpreter and every installed distribution with its version;
@@ -33,6 +35,7 @@ RUNNER_FILES = [
     content.ROOT / "scripts" / "verify.py",
     content.ROOT / "scripts" / "verify_cache.py",
     content.ROOT / "scripts" / "sandbox" / "sitecustomize.py",
+    content.ROOT / "scripts" / "notebooks.py",
 ]
 
 
@@ -58,10 +61,10 @@ def environment_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def key(snippet: Path, device: str, threads: int) -> str:
+def key(snippet: Path, device: str, threads: int, check: str) -> str:
     digest = hashlib.sha256()
     digest.update(environment_fingerprint().encode())
-    digest.update(f"{device}|{threads}".encode())
+    digest.update(f"{device}|{threads}|{check}".encode())
     digest.update(snippet.read_bytes())
     return digest.hexdigest()[:32]
 
@@ -70,13 +73,15 @@ def _slug(rel: str) -> str:
     return rel.removeprefix("snippets/").removesuffix(".py").strip("/").replace("/", "__")
 
 
-def _entry_path(build: Path, rel: str, device: str, entry_key: str) -> Path:
-    return build / "verify" / "cache" / device / f"{_slug(rel)}.{entry_key}.json"
+def _entry_path(build: Path, rel: str, device: str, check: str, entry_key: str) -> Path:
+    return build / "verify" / "cache" / device / f"{_slug(rel)}.{check}.{entry_key}.json"
 
 
-def lookup(build: Path, rel: str, snippet: Path, device: str, threads: int) -> dict | None:
-    """The cached result of this exact snippet and environment, or None."""
-    path = _entry_path(build, rel, device, key(snippet, device, threads))
+def lookup(
+    build: Path, rel: str, snippet: Path, device: str, threads: int, check: str
+) -> dict | None:
+    """The cached result of this exact snippet, check and environment, or None."""
+    path = _entry_path(build, rel, device, check, key(snippet, device, threads, check))
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -97,15 +102,16 @@ def store(
     snippet: Path,
     device: str,
     threads: int,
+    check: str,
     result: dict,
     reads: list[str],
     figure: Path | None,
 ) -> None:
     """Keep a passed result (stdout, seconds, date, files read, figure) for this snippet."""
-    entry_key = key(snippet, device, threads)
-    path = _entry_path(build, rel, device, entry_key)
+    entry_key = key(snippet, device, threads, check)
+    path = _entry_path(build, rel, device, check, entry_key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob(f"{_slug(rel)}.*"):  # its older entries and figures
+    for old in path.parent.glob(f"{_slug(rel)}.{check}.*"):  # its older entries and figures
         old.unlink(missing_ok=True)
     entry = dict(result)
     entry["reads"] = {r: file_hash(content.ROOT / r) for r in sorted(set(reads))}

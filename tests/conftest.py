@@ -9,11 +9,18 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
 sys.path.insert(0, str(ROOT / "scripts"))
+import site_build  # noqa: E402
+
+# Tests and the README's code blocks call `python`: make it this interpreter, however
+# pytest was started (the README command, an activated venv, .venv/bin/pytest, python -m).
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
 
 
 def pytest_addoption(parser):
@@ -32,27 +39,19 @@ def device(request) -> str:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """`mkdocs build --strict` of the repository, into a temporary folder.
+def built_site() -> Path:
+    """`mkdocs build --strict` of the repository (scripts/site_build.py: reused while its
+    inputs are unchanged). Never write into it.
 
     The build shows what the runner recorded (verified-on lines, figures), so the snippets
     run first; scripts/verify.py's cache makes that free when they ran already."""
-    site = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "verify.py")], cwd=ROOT, capture_output=True
     )  # its failures are reported by tests/test_snippets.py
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        problems = [line for line in proc.stderr.splitlines() if not line.startswith("INFO")]
-        pytest.fail("mkdocs build --strict failed:\n" + "\n".join(problems)[-4000:], pytrace=False)
-    return site
+    try:
+        return site_build.build()
+    except site_build.BuildError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -70,3 +69,34 @@ def site_url(built_site):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright; one per test session."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `python3 scripts/dev.py test` (installs it) or "
+            "`sudo apt-get install -y chromium`.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records the host of every request it makes."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.requested_hosts = set()
+    tab.on("request", lambda request: tab.requested_hosts.add(urlparse(request.url).hostname))
+    yield tab
+    context.close()

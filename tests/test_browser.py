@@ -1,4 +1,4 @@
-"""The built site in a real browser: language switch, search in both languages, copy buttons.
+"""The built site in a real browser: language switch, copy buttons (search: tests/test_search.py).
 
 Playwright drives Debian's Chromium (/usr/bin/chromium, installed by scripts/dev.py)
 against the site served on 127.0.0.1. Every request a page makes is recorded: none may
@@ -7,137 +7,60 @@ leave 127.0.0.1.
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-from urllib.parse import urlparse
-
 import content
 import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Searches as readers type them: the query, then the page that must be the top result.
-SEARCHES = {
-    "zh": [
-        ("过拟合", "training/overfitting"),
-        ("怎么防止过拟合", "training/overfitting"),
-        ("召回率", "evaluation/classification_metrics"),
-        ("精确率和召回率的区别", "evaluation/classification_metrics"),
-        ("数据并行训练", "distributed/distributed_data_parallel"),
-        ("DistributedDataParallel", "distributed/distributed_data_parallel"),
-    ],
-    "en": [
-        ("overfitting", "training/overfitting"),
-        ("how do I stop overfitting", "training/overfitting"),
-        ("precision recall", "evaluation/classification_metrics"),
-        ("ROC-AUC", "evaluation/classification_metrics"),
-        ("data parallel training", "distributed/distributed_data_parallel"),
-    ],
-}
+
+def _sample_pages() -> list[content.Page]:
+    """The pages the browser visits: a fixed sample, whatever the size of the bank.
+
+    What is the same on every page (the switcher's target, the code blocks) is checked
+    for every page in the built HTML (tests/test_site.py); the browser checks that the
+    theme's scripts act on it: per language, the home page, one topic page and the
+    question page with the most code blocks."""
+    sample = []
+    for lang in content.LANGS:
+        questions = content.question_pages(lang)
+        busiest = max(questions, key=lambda p: (len(p.includes), p.rel))
+        index = content.load_page(content.DOCS / busiest.topic / f"index.{lang}.md")
+        home = content.load_page(content.DOCS / f"index.{lang}.md")
+        sample += [home, index, busiest]
+    return sample
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: run `python3 scripts/dev.py test` (installs it) or "
-            "`sudo apt-get install -y chromium`.",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+def _page_url(site_url: str, page: content.Page) -> str:
+    folder = f"{page.topic}/" if page.topic else ""
+    stem = "" if page.stem == "index" else f"{page.stem}/"
+    return f"{site_url}/{content.site_prefix(page.lang)}{folder}{stem}"
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page that records the host of every request it makes."""
-    context = browser.new_context()
-    tab = context.new_page()
-    tab.requested_hosts = set()
-    tab.on("request", lambda request: tab.requested_hosts.add(urlparse(request.url).hostname))
-    yield tab
-    context.close()
+SAMPLE = [pytest.param(p, id=p.rel.removeprefix("docs/")) for p in _sample_pages()]
 
 
-def _url(site_url: str, page: content.Page) -> str:
-    prefix = content.site_prefix(page.lang)
-    return f"{site_url}/{prefix}{page.topic}/{page.stem}/"
-
-
-def _stable_results(page, timeout: float = 10.0) -> list[str]:
-    """Result paths, read once the list has stopped changing (the worker answers async)."""
-    links = page.locator(".md-search-result__item a.md-search-result__link")
-    links.first.wait_for(timeout=timeout * 1000)
-    previous, deadline = None, time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        current = [urlparse(a.get_attribute("href")).path for a in links.all()]
-        if current and current == previous:
-            return current
-        previous = current
-        page.wait_for_timeout(250)
-    return previous or []
-
-
-QUESTIONS = [pytest.param(p, id=p.rel.removeprefix("docs/")) for p in content.question_pages()]
-
-
-@pytest.mark.parametrize("question", QUESTIONS)
-def test_language_switch_lands_on_the_twin(page, site_url, question):
-    twin = content.load_page(question.twin_path)
-    page.goto(_url(site_url, question))
+@pytest.mark.parametrize("shown", SAMPLE)
+def test_language_switch_lands_on_the_twin(page, site_url, shown):
+    twin = content.load_page(shown.twin_path)
+    page.goto(_page_url(site_url, shown))
     page.hover(".md-header .md-select button")  # opens the language menu
     page.click(f'a.md-select__link[hreflang="{twin.lang}"]')
     page.wait_for_load_state()
-    assert page.url == _url(site_url, twin), f"{question.rel}: switcher led to {page.url}"
+    assert page.url == _page_url(site_url, twin), f"{shown.rel}: switcher led to {page.url}"
     assert page.inner_text("article h1").strip().rstrip("¶").strip() == twin.title
     assert page.requested_hosts <= {"127.0.0.1"}, f"requests left the site: {page.requested_hosts}"
 
 
-@pytest.mark.parametrize("question", QUESTIONS)
-def test_code_blocks_have_copy_buttons(page, site_url, question):
-    page.goto(_url(site_url, question))
+@pytest.mark.parametrize("shown", [p for p in SAMPLE if p.values[0].is_question])
+def test_every_code_block_gets_a_copy_button(page, site_url, shown):
+    page.goto(_page_url(site_url, shown))
     blocks = page.locator("article div.highlight pre").count()
-    assert blocks >= 2, f"{question.rel}: expected its code and output blocks on the page"
+    assert blocks >= len(shown.includes), f"{shown.rel}: code blocks missing"
     page.wait_for_selector("article .md-code__button, article .md-clipboard", state="attached")
-    buttons = page.locator("article .md-code__button, article .md-clipboard").count()
-    assert buttons >= blocks, f"{question.rel}: {blocks} code blocks but {buttons} copy buttons"
-
-
-@pytest.mark.parametrize(
-    ("lang", "query", "expected"),
-    [
-        pytest.param(lang, q, e, id=f"{lang}:{q}")
-        for lang, cases in SEARCHES.items()
-        for q, e in cases
-    ],
-)
-def test_search_finds_the_question_in_the_readers_language(page, site_url, lang, query, expected):
-    home = f"{site_url}/{content.site_prefix(lang)}"
-    page.goto(home)
-    page.click("input.md-search__input")
-    page.fill("input.md-search__input", query)  # the whole query at once: one search
-    page.keyboard.press("End")  # Material searches on key-up events
-    results = _stable_results(page)
-    assert results, f"[{lang}] {query!r}: no results"
-    href = results[0]
-    wanted = f"/{content.site_prefix(lang)}{expected}/"
-    assert href == wanted, (
-        f"[{lang}] {query!r}: top result {href}, expected {wanted}; all: {results}"
-    )
-    if lang != content.DEFAULT_LANG:
-        assert all(r.startswith(f"/{lang}/") for r in results), f"other-language results: {results}"
-    else:
-        others = tuple(f"/{other}/" for other in content.LANGS if other != lang)
-        assert not any(r.startswith(others) for r in results), f"other-language results: {results}"
-    assert page.requested_hosts <= {"127.0.0.1"}, f"requests left the site: {page.requested_hosts}"
+    buttons = page.locator("article .md-code__button, article .md-clipboard")
+    count = buttons.count()
+    assert count >= blocks, f"{shown.rel}: {blocks} code blocks but {count} copy buttons"
+    assert all(b.is_visible() for b in buttons.all()), f"{shown.rel}: a copy button is hidden"
 
 
 def _pages_with_a_figure() -> list[content.Page]:
@@ -148,7 +71,7 @@ def _pages_with_a_figure() -> list[content.Page]:
 def test_a_question_page_shows_its_run_figure_downloads_and_practice_mode(page, site_url, lang):
     question = next((p for p in _pages_with_a_figure() if p.lang == lang), None)
     assert question, f"no {lang} question page shows a figure (<!-- figure: ... -->)"
-    page.goto(_url(site_url, question))
+    page.goto(_page_url(site_url, question))
     verified = page.locator("article .verified-on").first
     expected = "已验证：CPU" if lang == "zh" else "Verified: CPU"
     assert verified.inner_text().startswith(expected), verified.inner_text()

@@ -11,6 +11,7 @@ from collections import defaultdict
 import content
 import glossary
 import pytest
+import seed_map
 
 PAGES = content.iter_pages()
 QUESTIONS = [p for p in PAGES if p.is_question]
@@ -79,7 +80,13 @@ def test_question_front_matter(page):
         f"{page.rel}: tags {unknown_tags} are not in scripts/data/tags.yml for '{page.lang}'; "
         "add them there (with both languages) or use an existing label."
     )
-    if page.lang == "zh":
+    plan = seed_map.load_questions().get(meta["id"], {})
+    if page.lang == "zh" and not seed_map.asked_by_posts(plan):
+        assert "seeds" not in meta, (
+            f"{page.rel}: no source post asks this question (questions.yml: "
+            "asked_by_posts: false), so the page carries no `seeds`."
+        )
+    elif page.lang == "zh":
         seeds = meta.get("seeds")
         assert isinstance(seeds, list) and seeds, (
             f"{page.rel}: the zh page lists its seed occurrences."

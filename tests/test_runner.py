@@ -339,3 +339,44 @@ def test_shards_split_the_bank_and_their_manifests_merge(tmp_path):
     paths[1].write_text(json.dumps(json.loads(paths[1].read_text()) | {"torch": "2.12.0"}))
     with pytest.raises(SystemExit, match="differs from .* in \\['torch'\\]"):
         verify.merge(paths, tmp_path / "merged.json")
+
+
+CHECK_CASES = {
+    # Prints the thread count it was given: the threads check must give it 4.
+    "thread_count": ("import torch\nprint(torch.get_num_threads())\n", "1\n"),
+    # Runs as a script, but a notebook cell has no __file__.
+    "needs_its_file": ("import os\nprint(os.path.basename(__file__))\n", "needs_its_file.py\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def check_results(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("checks")
+    for name, (code, recorded) in CHECK_CASES.items():
+        (folder / f"{name}.py").write_text(code)
+        (folder / f"{name}.out").write_text(recorded)
+    report = folder / "report.json"
+    command = [sys.executable, str(verify.ROOT / "scripts" / "verify.py"), "--threads", "1"]
+    command += ["--checks", "script,threads,notebook", "--report", str(report)]
+    command += ["--build-dir", str(folder / "build"), str(folder)]
+    subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert report.exists(), "verify.py crashed"
+    return {
+        (r["snippet"].rsplit("/", 1)[-1][:-3], r["check"]): r
+        for r in json.loads(report.read_text())["results"]
+    }
+
+
+def test_the_threads_check_runs_with_a_readers_thread_count(check_results):
+    assert check_results["thread_count", "script"]["status"] == "passed"
+    threads = check_results["thread_count", "threads"]
+    assert threads["status"] == "failed" and "+4" in problems(threads), problems(threads)
+    assert "4 CPU threads" in verify.Result(**threads).report()
+
+
+def test_the_notebook_check_runs_the_cells_without_a_file(check_results):
+    assert check_results["needs_its_file", "script"]["status"] == "passed"
+    notebook = check_results["needs_its_file", "notebook"]
+    assert notebook["status"] == "failed", "a cell using __file__ passed as a notebook cell"
+    assert "NameError" in notebook["stderr"], notebook["stderr"][-2000:]
+    assert "as notebook cells" in verify.Result(**notebook).report()

@@ -105,6 +105,11 @@ def test_every_example_shows_its_run_record_and_downloads(built_site, page):
     html_path = _page_html(built_site, page)
     html = html_path.read_text(encoding="utf-8")
     outputs = [i for i in page.includes if i.endswith(".out")]
+    blocks = html.count('<div class="language-')
+    assert blocks >= len(page.includes) and "nocopy" not in html, (
+        f"{page.rel}: {len(page.includes)} included files but {blocks} highlighted code blocks "
+        "(each gets a copy button in the browser: tests/test_browser.py)"
+    )
     metas = re.findall(r'<p class="example-meta">(.*?)</p>', html, re.S)
     assert len(metas) == len(outputs), (
         f"{page.rel}: {len(outputs)} outputs but {len(metas)} verified-on blocks in the built "
