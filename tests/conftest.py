@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import subprocess
 import sys
 import threading
@@ -17,10 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 sys.path.insert(0, str(ROOT / "scripts"))
 import site_build  # noqa: E402
-
-# Tests and the README's code blocks call `python`: make it this interpreter, however
-# pytest was started (the README command, an activated venv, .venv/bin/pytest, python -m).
-os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
 
 
 def pytest_addoption(parser):
