@@ -16,11 +16,6 @@ def load() -> dict:
     return yaml.safe_load(TERMS.read_text(encoding="utf-8"))
 
 
-def chinese_terms() -> list[str]:
-    """The Chinese terms written in Chinese (not those kept in English)."""
-    return [t["zh"] for t in load()["terms"] if t["zh"] != t["en"]]
-
-
 def render(lang: str, from_page: str) -> str:
     """Markdown tables, one per group, for the glossary page at docs/`from_page`."""
     pages = {p.meta.get("id"): p for p in content.question_pages(lang)}

@@ -18,6 +18,8 @@ import content
 import pytest
 
 QUESTION = "training/overfitting"
+# What any copy needs to run pytest: the fixtures, and the plugin pyproject.toml loads
+TEST_SUPPORT = ("tests/conftest.py", "tests/interpreter_on_path.py")
 
 
 def _copy(tmp: Path, *parts: str) -> Path:
@@ -57,7 +59,7 @@ def broken_content(tmp_path_factory) -> str:
         "docs",
         "snippets",
         "scripts",
-        "tests/conftest.py",
+        *TEST_SUPPORT,
         "tests/test_content.py",
         "mkdocs.yml",
         "pyproject.toml",
@@ -133,7 +135,7 @@ def test_broken_content_fails_with_a_named_message(broken_content, message):
 
 
 def test_a_file_that_is_not_utf8_is_named(tmp_path):
-    root = _copy(tmp_path, "docs", "snippets", "scripts", "tests/conftest.py")
+    root = _copy(tmp_path, "docs", "snippets", "scripts", *TEST_SUPPORT)
     _copy(root, "tests/test_content.py", "mkdocs.yml", "pyproject.toml")
     page = root / "docs" / f"{QUESTION}.en.md"
     page.write_bytes(page.read_bytes().replace(b"overfitting", "overfitting".encode("utf-16"), 1))

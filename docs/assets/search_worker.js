@@ -15,9 +15,12 @@
  * otherwise glue terms together; Latin words inside Chinese text (loss, AUC, F1, int8,
  * bf16, all-reduce, KV cache) are words of their own, lowercased and lightly stemmed.
  *
- * Vocabulary. config.synonyms (scripts/data/search_synonyms.yml plus the zh/en pairs of
- * the glossary, scripts/data/terms.yml) are groups of interchangeable phrases: a query
- * phrase found in a group also matches every other phrase of that group.
+ * Vocabulary (scripts/data/search_synonyms.yml, and the zh/en pairs of the glossary,
+ * scripts/data/terms.yml). config.synonyms are groups of interchangeable phrases: a query
+ * phrase found in a group also matches every other phrase of that group, at a lower
+ * weight; config.aliases widen a reader's phrase (多卡) to the field's (分布式) one way
+ * only; config.weak are words that say what kind of answer is wanted (区别, 原理): a page
+ * that lacks them is not penalized as one that lacks the topic.
  *
  * Ranking. A page is scored on its fields: title, the 30-second answer with the question
  * itself, the other phrasings, the tags, the section headings and the rest of the text,
@@ -330,6 +333,7 @@ class Index {
           phrase, compact: phrase.replace(/ /g, ""),
           words: units(raw, true).map(u => u.text).join(" "),
           weight: phrase === member ? 1 : SYNONYM_WEIGHT,
+          units: units(raw).map(u => u.tokens),
           tokens: [...new Set(units(raw).flatMap(u => u.tokens))]
         })).filter(a => a.tokens.length)
       })
@@ -341,7 +345,7 @@ class Index {
       prefix: !unit.han && (open && i === rest.length - 1 || unit.text.length >= 4),
       alternatives: [{
         phrase: unit.text, compact: unit.text, words: unit.text, weight: 1,
-        tokens: [...new Set(unit.tokens)]
+        units: [unit.tokens], tokens: [...new Set(unit.tokens)]
       }]
     }))
     return clauses.filter(c => c.alternatives.length)
@@ -361,7 +365,6 @@ class Index {
         const found = alt.tokens.map(t => this.lookup(t, clause.prefix))
         const idfs = alt.tokens.map((t, i) => this.postings.has(t) || !found[i].size
           ? this.idf(t) : this.idfOf(found[i].size))
-        const total = idfs.reduce((a, b) => a + b, 0)
         /* A clause weighs what the phrase typed weighs (its known tokens' mean idf), or,
            if the index does not know that phrase (显存爆了), what its best synonym weighs */
         const known = alt.tokens.map((t, i) => found[i].size ? idfs[i] : 0)
@@ -370,15 +373,28 @@ class Index {
         else if (!clause.typed) clause.importance = Math.max(clause.importance, weight)
         if (alt.weight === 1 && weight > 0) clause.typed = true
         if (this.weak.has(alt.phrase) && alt.weight === 1) clause.weak = true
+        /* Each word of a phrase is needed: a word weighs its idf, but at least 1, so
+           that the common word of "训练 加速" is not drowned by the rare one; within a
+           word (its character pairs), rarer tokens weigh more */
         const perPage = new Map()
-        alt.tokens.forEach((token, i) => {
-          for (const [page, match] of found[i]) {
-            let entry = perPage.get(page)
-            if (!entry) perPage.set(page, entry = { match: 0, cover: 0 })
-            entry.match += idfs[i] * match / total
-            entry.cover += idfs[i] / total
-          }
-        })
+        const position = new Map(alt.tokens.map((t, i) => [t, i]))
+        const words = alt.units.map(word => {
+          const ids = [...new Set(word)].map(t => position.get(t))
+          const sum = ids.reduce((a, i) => a + idfs[i], 0)
+          /* a single character (慢) is weak evidence: it weighs its idf, halved */
+          const single = word.every(t => t.length < 2)
+          return { ids, sum, weight: single ? sum / ids.length / 2 : Math.max(1, sum / ids.length) }
+        }).filter(w => w.sum > 0)
+        const wordTotal = words.reduce((a, w) => a + w.weight, 0)
+        for (const word of words)
+          for (const i of word.ids)
+            for (const [page, match] of found[i]) {
+              let entry = perPage.get(page)
+              if (!entry) perPage.set(page, entry = { match: 0, cover: 0 })
+              const share = word.weight / wordTotal * idfs[i] / word.sum
+              entry.match += share * match
+              entry.cover += share
+            }
         for (const [page, entry] of perPage) {
           let match = entry.match
           const phrase = alt.compact
@@ -390,7 +406,7 @@ class Index {
           let state = scores.get(page)
           if (!state) scores.set(page, state = { clauses: clauses.map(() => null) })
           const prev = state.clauses[c]
-          const value = alt.weight * match, cover = alt.weight * Math.min(1, entry.cover)
+          const value = alt.weight * match, cover = Math.min(1, entry.cover)
           if (!prev || value > prev.value)
             state.clauses[c] = { value, cover: Math.max(cover, prev?.cover || 0), alt }
           else prev.cover = Math.max(prev.cover, cover)
@@ -416,14 +432,16 @@ class Index {
     const best = ranked.length ? ranked[0] : null
     const shown = ranked.filter(r => r.score >= 0.02 * best.score && r.cover >= 0.5 * best.cover)
 
-    /* Material's result format: one group per page, the page first, then its sections */
-    const items = shown.slice(0, 50).map(r => this.group(r, clauses))
+    /* Material's result format: one group per page, the page first, then its sections.
+       Material renders ten results, then more as the reader scrolls: the first ten get
+       their sections, the others (up to 40) only the page */
+    const items = shown.slice(0, 40).map((r, i) => this.group(r, clauses, i < 10))
     const result = { items }
     if (this.options.suggest) result.suggest = this.suggest(query)
     return result
   }
 
-  group({ page, score, state }, clauses) {
+  group({ page, score, state }, clauses, withSections) {
     const marks = new Set()
     const terms = {}
     clauses.forEach((clause, c) => {
@@ -446,7 +464,7 @@ class Index {
     })
     const sectionScore = section => all.reduce((sum, [token, idf]) =>
       sum + idf * (3 * section.title.has(token) + section.text.has(token)), 0)
-    const sections = page.sections.slice(1)
+    const sections = (withSections ? page.sections.slice(1) : [])
       .map(section => ({ section, value: sectionScore(section) }))
       .filter(s => s.value > 0)
       .sort((a, b) => b.value - a.value)
@@ -490,43 +508,49 @@ function escapeHTML(text) {
   })[c])
 }
 
+/* The next occurrence of a needle from `from` on: [start, end], a Latin needle as a word
+   start and up to the end of that word (overf -> overfitting); null if none */
+function nextHit(lower, needle, from) {
+  const latin = /^[a-z0-9]/.test(needle)
+  for (let at = lower.indexOf(needle, from); at >= 0; at = lower.indexOf(needle, at + 1)) {
+    if (latin && at > 0 && /[a-z0-9]/.test(lower[at - 1])) continue
+    let end = at + needle.length
+    if (latin) while (end < lower.length && /[a-z0-9]/.test(lower[end])) end++
+    return [at, end]
+  }
+  return null
+}
+
+const TEASER = 240
+
 function highlighter(marks) {
   const needles = marks.filter(m => m && (m.length > 1 || /\p{Script=Han}/u.test(m)))
     .sort((a, b) => b.length - a.length)
+  const cache = new Map()
   return (text, teaser) => {
-    const lower = text.toLowerCase()
-    const hits = []   /* [start, end] */
-    for (const needle of needles) {
-      const latin = /^[a-z0-9]/.test(needle)
-      let from = 0
-      for (;;) {
-        const at = lower.indexOf(needle, from)
-        if (at < 0) break
-        from = at + 1
-        if (latin && at > 0 && /[a-z0-9]/.test(lower[at - 1])) continue
-        let end = at + needle.length
-        if (latin) while (end < lower.length && /[a-z0-9]/.test(lower[end])) end++
-        hits.push([at, end])
-        if (hits.length > 200) break
-      }
-    }
-    hits.sort((a, b) => a[0] - b[0])
-    const merged = []
-    for (const [s, e] of hits) {
-      const last = merged[merged.length - 1]
-      if (last && s <= last[1]) last[1] = Math.max(last[1], e)
-      else merged.push([s, e])
-    }
+    let lower = cache.get(text)
+    if (lower === undefined) cache.set(text, lower = text.toLowerCase())
     /* Teasers: a window of the text around the first highlight */
     let start = 0, end = text.length
-    if (teaser && text.length > 240) {
-      start = merged.length ? Math.max(0, merged[0][0] - 60) : 0
-      end = Math.min(text.length, start + 240)
+    if (teaser && text.length > TEASER) {
+      let first = -1
+      for (const needle of needles) {
+        const hit = nextHit(lower, needle, 0)
+        if (hit && (first < 0 || hit[0] < first)) first = hit[0]
+      }
+      start = Math.max(0, first - 60)
+      end = Math.min(text.length, start + TEASER)
     }
+    const hits = []
+    for (const needle of needles)
+      for (let hit = nextHit(lower, needle, start); hit && hit[0] < end && hits.length < 200;
+        hit = nextHit(lower, needle, hit[0] + 1))
+        hits.push(hit)
+    hits.sort((a, b) => a[0] - b[0])
     let html = start > 0 ? "… " : ""
     let cursor = start
-    for (const [s, e] of merged) {
-      if (e <= cursor || s >= end) continue
+    for (const [s, e] of hits) {
+      if (e <= cursor) continue
       const from = Math.max(s, cursor), to = Math.min(e, end)
       html += escapeHTML(text.slice(cursor, from)) + "<mark>" + escapeHTML(text.slice(from, to)) + "</mark>"
       cursor = to

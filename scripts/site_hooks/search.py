@@ -57,19 +57,6 @@ API_RE = re.compile(
 _questions: set[str] = set()  # site URLs of question pages (all languages)
 
 
-@event_priority(100)  # before Material's search plugin builds its index
-def on_config(config):
-    # Material's search plugin segments Chinese with jieba when jieba is importable; our
-    # worker segments for itself (and strips the separators), so skip that build work.
-    try:
-        from material.plugins.search import plugin as material_search
-
-        material_search.jieba = None
-    except ImportError:
-        pass
-    return config
-
-
 def on_page_context(context, page, config, nav):
     if page.meta.get("id"):
         _questions.add(page.url)

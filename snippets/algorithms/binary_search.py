@@ -5,7 +5,7 @@ catch a one-character off-by-one bug.
 
 import math
 import random
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort, insort_left
 
 
 def lower_bound(a: list, target: object) -> int:
@@ -103,6 +103,15 @@ print(
 )
 assert (binary_search_source(dup, 2), first, end - 1, end - first) == (2, 1, 3, 3)
 print(f"insertion point of 2.5: {lower_bound(dup, 2.5)}; of 0: {lower_bound(dup, 0)}")
+# With equal keys the two bounds differ: insort_left inserts at the lower bound, insort (an
+# alias of insort_right) at the upper bound, after the existing equal keys.
+left, right = list(dup), list(dup)
+insort_left(left, 2.0)  # a float 2.0 == 2, so we can see where it went
+insort(right, 2.0)
+at_left = next(i for i, x in enumerate(left) if isinstance(x, float))
+at_right = next(i for i, x in enumerate(right) if isinstance(x, float))
+print(f"a new 2 goes to index {at_left} with insort_left, {at_right} with insort")
+assert (at_left, at_right) == (lower_bound(dup, 2), upper_bound(dup, 2)) == (1, 4)
 
 # 4. The precondition: on unsorted input a present value is reported missing.
 print(f"unsorted [3, 1, 2], target 3: source returns {binary_search_source([3, 1, 2], 3)}")

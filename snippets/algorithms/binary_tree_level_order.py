@@ -40,8 +40,9 @@ def build_tree(values: list[int | None]) -> TreeNode | None:
     return root
 
 
-def level_order(root: TreeNode | None) -> list[list[int]]:
-    """BFS, one list per level. O(n) time; the queue holds at most about two levels: O(w)."""
+def level_order(root: TreeNode | None, stats: dict | None = None) -> list[list[int]]:
+    """BFS, one list per level. O(n) time; the queue holds at most about two levels: O(w).
+    Pass a dict as `stats` to record the queue's peak length in stats["peak_queue"]."""
     if root is None:
         return []
     levels = []
@@ -55,6 +56,8 @@ def level_order(root: TreeNode | None) -> list[list[int]]:
                 queue.append(node.left)
             if node.right is not None:
                 queue.append(node.right)
+            if stats is not None:  # measurement only
+                stats["peak_queue"] = max(stats.get("peak_queue", 1), len(queue))
         levels.append(level)
     return levels
 
@@ -94,9 +97,14 @@ for malformed in ([None, 1], [1, None, None, 2]):
 complete = build_tree(list(range(1023)))  # 10 full levels
 chain = build_tree([i for v in range(1, 1024) for i in (v, None)])  # every node a right child
 for name, tree in (("complete", complete), ("chain", chain)):
-    levels = level_order(tree)
+    stats: dict = {}
+    levels = level_order(tree, stats)
     widest = max(len(level) for level in levels)
-    print(f"{name:8} tree, {sum(map(len, levels))} nodes: {len(levels)} levels, widest {widest}")
+    print(
+        f"{name:8} tree, {sum(map(len, levels))} nodes: {len(levels)} levels, widest {widest},"
+        f" queue peak {stats['peak_queue']}"
+    )
+    assert stats["peak_queue"] == widest
 
 
 # --- reference: recursive DFS that appends each value to the list of its depth ---------------
@@ -163,7 +171,10 @@ rng = random.Random(0)  # noqa: S311 - test data, not cryptography
 for _ in range(1000):
     tree = random_tree(rng, rng.randint(0, 40))
     expected = level_order_by_dfs(tree)
-    assert level_order(tree) == expected
+    stats = {}
+    assert level_order(tree, stats) == expected
+    widest = max((len(level) for level in expected), default=0)
+    assert widest <= stats.get("peak_queue", 0) < 2 * widest or tree is None  # O(w) space
     assert zigzag_order(tree) == [lvl[::-1] if d % 2 else lvl for d, lvl in enumerate(expected)]
     assert right_side_view(tree) == right_view_by_dfs(tree)
     assert to_values(build_tree(to_values(tree))) == to_values(tree)  # list -> tree round trip

@@ -1,4 +1,4 @@
-"""Fibonacci numbers: naive recursion (exponential), memoised top-down, bottom-up with two
+"""Fibonacci numbers: naive recursion (exponential), memoized top-down, bottom-up with two
 variables (O(n) time, O(1) space), and the O(log n) fast-doubling and matrix methods, all
 checked against a reference table and known values; the source's F(0) bug is shown.
 """
@@ -28,7 +28,7 @@ def _fib_memo(n: int) -> int:
 
 
 def fib_memo(n: int) -> int:
-    """Top-down with memoisation: each F(k) is computed once, O(n) time and space.
+    """Top-down with memoization: each F(k) is computed once, O(n) time and space.
     The recursion is n frames deep, so n is limited by the recursion limit (~1000)."""
     _check(n)
     return _fib_memo(n)

@@ -28,8 +28,9 @@ class HashTable:
         key_hash = hash(key)
         bucket = self._buckets[key_hash % len(self._buckets)]
         for position, (entry_hash, entry_key, _) in enumerate(bucket):
-            # compare the cheap stored hash first, then identity, then equality (as dict does)
-            if entry_hash == key_hash and (entry_key is key or entry_key == key):
+            # identity first, then the cheap stored hash, and only then equality: the order
+            # of CPython's dict lookup (compare_generic in Objects/dictobject.c)
+            if entry_key is key or (entry_hash == key_hash and entry_key == key):
                 return bucket, position, key_hash
         return bucket, -1, key_hash
 
@@ -60,7 +61,7 @@ class HashTable:
         self._size -= 1
 
     def _resize(self, new_capacity: int) -> None:
-        """Rehash every entry: its bucket depends on the capacity. O(n), but amortised O(1)."""
+        """Rehash every entry: its bucket depends on the capacity. O(n), but amortized O(1)."""
         old_buckets = self._buckets
         self._buckets = [[] for _ in range(new_capacity)]
         for bucket in old_buckets:

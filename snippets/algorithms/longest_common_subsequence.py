@@ -39,7 +39,7 @@ def lcs(a: str, b: str) -> str:
 def lcs_length(a: Sequence, b: Sequence) -> int:
     """Length only, with two rows of min(m, n) + 1 cells: O(mn) time, O(min(m, n)) space."""
     if len(b) > len(a):
-        a, b = b, a  # make b the shorter one: it indexes the rows
+        a, b = b, a  # make b the shorter one: it indexes the cells of each row (the columns)
     previous = [0] * (len(b) + 1)
     for x in a:
         current = [0] * (len(b) + 1)

@@ -33,7 +33,8 @@ def merge_sort(items: list) -> list:
 
 def merge_sort_bottom_up(items: list) -> list:
     """Iterative merge sort: merge runs of width 1, 2, 4, ... between two buffers.
-    No recursion, no slicing; one extra buffer of n items."""
+    No recursion and no new lists per level (leftover runs are copied into the existing
+    buffer by slice assignment); one extra buffer of n items."""
     src, dst = list(items), [None] * len(items)
     n, width = len(src), 1
     while width < n:
@@ -115,7 +116,7 @@ for items in edge_cases:
         assert sort(items) == sorted(items), items
 print(f"1000 random lists and {len(edge_cases)} edge cases: both versions match sorted()")
 
-# 2. Stability on the example from the question: keys [1, 1, 0] labelled a, b, c.
+# 2. Stability on a minimal counterexample: keys [1, 1, 0] labelled a, b, c.
 records = [Record(1, "a"), Record(1, "b"), Record(0, "c")]
 print(f"input                {records}")
 print(f"source (<)           {merge_sort_source(records)}  <- 1b before 1a: not stable")

@@ -93,7 +93,7 @@ for bad in ["3 2 1 * * / -", "", "1 2", "1 2 x", "4 0 /", "+", "1 2 + +"]:
 
 # --- reference: the same expression in infix, read by Python's parser (no eval()) ----------
 def random_expression(rng: random.Random, n_operators: int) -> tuple[list[str], str]:
-    """A random expression tree, written both as RPN tokens and as parenthesised infix."""
+    """A random expression tree, written both as RPN tokens and as parenthesized infix."""
     if n_operators == 0:
         value = rng.randint(-30, 30)
         return [str(value)], f"({value})" if value < 0 else str(value)

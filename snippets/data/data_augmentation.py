@@ -47,8 +47,8 @@ def random_hflip(x: torch.Tensor, p: float = 0.5) -> torch.Tensor:
     return torch.where(flip.view(-1, 1, 1, 1), x.flip(-1), x)
 
 
-def train_and_test(augment=None, steps: int = 100) -> tuple[float, float]:
-    torch.manual_seed(0)  # same initial weights and same random draws for every variant
+def train_and_test(augment=None, seed: int = 0, steps: int = 100) -> tuple[float, float]:
+    torch.manual_seed(seed)  # per seed: the same initial weights for every variant
     model = nn.Sequential(
         nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(),
         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
@@ -72,19 +72,27 @@ def train_and_test(augment=None, steps: int = 100) -> tuple[float, float]:
 shifted = random_shift(X_train)
 assert shifted.shape == X_train.shape, "augmentation keeps the size, so batches still stack"
 
+SEEDS = (0, 1, 2)  # one run is one draw: average over a few seeds before drawing a lesson
+augmentations = {"none": None, "random shift (1 px)": random_shift, "horizontal flip": random_hflip}
 results = {
-    "none": train_and_test(),
-    "random shift (1 px)": train_and_test(random_shift),
-    "horizontal flip": train_and_test(random_hflip),
+    name: [train_and_test(augment, seed) for seed in SEEDS]
+    for name, augment in augmentations.items()
 }
-print(f"train on {len(y_train)} digits, test on {len(y_test)}")
-print(f"{'augmentation':20s} {'train':>6s} {'test':>6s}")
-for name, (train_acc, test_acc) in results.items():
-    print(f"{name:20s} {train_acc:6.3f} {test_acc:6.3f}")
+print(f"train on {len(y_train)} digits, test on {len(y_test)}, {len(SEEDS)} seeds")
+print(f"{'augmentation':20s} {'train':>6s} {'test (mean)':>11s}  test per seed")
+test = {}
+for name, runs in results.items():
+    test[name] = [t for _, t in runs]
+    train_mean, test_mean = sum(r for r, _ in runs) / len(runs), sum(test[name]) / len(runs)
+    per_seed = " ".join(f"{t:.3f}" for t in test[name])
+    print(f"{name:20s} {train_mean:6.3f} {test_mean:11.3f}  {per_seed}")
 
-base = results["none"][1]
-assert results["random shift (1 px)"][1] > base + 0.03, "label-preserving shifts help"
-assert results["horizontal flip"][1] < base, "flips do not preserve digit labels: they hurt"
+# the comparisons hold seed by seed, not only on average
+none, shift, flip = test["none"], test["random shift (1 px)"], test["horizontal flip"]
+assert all(s > n + 0.05 for s, n in zip(shift, none, strict=True)), "label-preserving shifts help"
+assert all(f < n for f, n in zip(flip, none, strict=True)), (
+    "flips do not preserve digit labels: they hurt"
+)
 
 # An augmentation grid: each row applies one transform to the same five training digits.
 torch.manual_seed(1)

@@ -81,8 +81,10 @@ with tempfile.TemporaryDirectory() as tmp:
     std = (total_sq / (n_seen * N_FEATURES) - mean**2) ** 0.5
     print(f"one epoch: {len(shapes)} batches, {n_seen} rows, batch shape {shapes[0]}")
     print(f"standardized training features: mean {abs(mean):.3f}, std {std:.3f}")
-    print(f"main process opened the file itself: {train_set.features is not None}")
+    print(
+        f"Dataset object in the main process opened its own map: {train_set.features is not None}"
+    )
     assert same and n_seen == N_TRAIN and abs(mean) < 1e-3 and abs(std - 1) < 1e-3
-    assert train_set.features is None  # only the worker processes opened the memmap
+    assert train_set.features is None  # each worker opened its own map; the parent's copy did not
     assert 0.4 < positives / n_seen < 0.6
     del data

@@ -71,10 +71,12 @@ grad = bag.weight.grad.coalesce()
 rows_touched = grad.indices().shape[1]
 print(f"last batch, {len(batch)} documents: sparse gradient {grad.is_sparse}")
 print(f"  embedding rows touched: {rows_touched} of {VOCAB}")
-sparse_kb, dense_kb = grad.values().numel() * 4 / 1e3, VOCAB * DIM * 4 / 1e3
-print(f"  gradient size: sparse {sparse_kb:.0f} KB, dense {dense_kb:.0f} KB")
+sparse_kb = (grad.values().nbytes + grad.indices().nbytes) / 1e3  # float32 rows + int64 row ids
+dense_kb = bag.weight.nbytes / 1e3
+print(f"  gradient size: sparse {sparse_kb:.0f} KB (values + indices), dense {dense_kb:.0f} KB")
 with torch.no_grad():
     tokens, offsets = to_bag([docs[i] for i in test_idx])
     accuracy = (head(bag(tokens, offsets)).argmax(1).numpy() == labels[test_idx]).mean()
 print(f"test accuracy: {accuracy:.3f}")
 assert grad.is_sparse and rows_touched < VOCAB / 2 and accuracy > 0.85
+assert sparse_kb < dense_kb / 2  # the sparse gradient is less than half the dense one

@@ -47,6 +47,21 @@ def instructions(dockerfile: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def pinned(pip_args: str) -> bool:
+    """True if every package is pinned: a hashed lock file, or name==version on the line.
+
+    A plain `-r requirements.txt` is not enough: the file may list unpinned names, and
+    only --require-hashes makes pip refuse any requirement without an exact version.
+    """
+    if "--require-hashes" in pip_args:
+        return True
+    words = pip_args.partition("pip install")[2].split()
+    if any(w in {"-r", "--requirement"} or w.startswith("-r") for w in words):
+        return False
+    packages = [w for w in words if not w.startswith("-")]
+    return bool(packages) and all("==" in w for w in packages)
+
+
 def review(dockerfile: str) -> list[str]:
     steps = instructions(dockerfile)
     names = [name for name, _ in steps]
@@ -72,8 +87,8 @@ def review(dockerfile: str) -> list[str]:
         if name in {"COPY", "ADD"} and args.split()[0] == ".":
             problems.append(f"{name} {args}: copies the whole build context (.git, data, keys?)")
         if name == "RUN" and "pip install" in args:
-            if "-r " not in args:
-                problems.append("pip install without a pinned requirements file")
+            if not pinned(args):
+                problems.append("pip install without pinned versions (== or --require-hashes)")
             if "--no-cache-dir" not in args:
                 problems.append("pip install keeps its cache in the image")
     entrypoints = [args for name, args in steps if name in {"CMD", "ENTRYPOINT"}]
@@ -89,3 +104,10 @@ for problem in source_problems:
     print(f"  - {problem}")
 assert good_problems == []
 assert len(source_problems) == 8
+# The pin check looks at versions, not at whether a requirements file is used.
+unhashed = GOOD.replace("--require-hashes ", "")
+assert review(unhashed) == ["pip install without pinned versions (== or --require-hashes)"]
+explicit = GOOD.replace(
+    "--require-hashes -r requirements.lock", "torch==2.13.0 onnxruntime==1.23.2"
+)
+assert review(explicit) == []

@@ -82,10 +82,11 @@ def worker(rank: int, backend: str, port: int, out_dir: str) -> None:
         train_replica(rank, device, out_dir)
     finally:
         dist.destroy_process_group()
-    # gloo's worker threads outlive destroy_process_group() and may still hold Python
-    # objects from the last backward pass; if the interpreter shuts down first, the
-    # process aborts (SIGABRT, "terminate called without an active exception"). The
-    # work is saved and the group closed, so leave without interpreter shutdown.
+    # Demo only: gloo's worker threads can outlive destroy_process_group() and abort a
+    # spawned child at interpreter shutdown (SIGABRT, "terminate called without an
+    # active exception"). The work is saved, so this demo leaves with os._exit(0). That
+    # skips atexit handlers and unflushed writers (loggers, W&B, async checkpoint
+    # writers): in a torchrun job, just return after destroy_process_group().
     sys.stdout.flush()
     os._exit(0)
 

@@ -145,8 +145,9 @@ def worker(rank: int, backend: str, port: int, out_dir: str) -> None:
             torch.save(results, os.path.join(out_dir, "results.pt"))
     finally:
         dist.destroy_process_group()
-    # Leave without interpreter shutdown: gloo's threads outlive destroy_process_group()
-    # and can abort the process at exit (see the DistributedDataParallel page).
+    # Demo only: a spawned gloo child can abort at interpreter shutdown, so it leaves
+    # with os._exit(0). That skips atexit handlers and unflushed writers (loggers,
+    # checkpoint writers): in a torchrun job, just return after destroy_process_group().
     sys.stdout.flush()
     os._exit(0)
 

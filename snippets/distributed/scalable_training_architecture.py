@@ -1,9 +1,9 @@
 """A back-of-the-envelope plan for training a 70B model on 512 GPUs with 3D parallelism.
 
 For a few layouts (tensor-parallel degree t, pipeline stages p, data-parallel degree d,
-ZeRO stage) it estimates memory per GPU, the pipeline bubble and the bytes each GPU moves
-per step, then the length of the whole run from the 6 * parameters * tokens rule and how
-often to checkpoint it.
+ZeRO stage, 0 meaning plain DDP) it estimates memory per GPU, the pipeline bubble and
+the bytes each GPU moves per step, then the length of the whole run from the
+6 * parameters * tokens rule and how often to checkpoint it.
 The formulas are the usual first-order ones (bf16 mixed precision with Adam, activation
 checkpointing at layer boundaries, flash attention, sequence parallelism); a real plan
 is then checked by profiling a few steps.
@@ -23,7 +23,7 @@ GPU_DAYS_PER_FAILURE, WRITE_GB_S = 2000, 100  # failure rate; storage write band
 class Plan:
     t: int  # tensor-parallel degree (inside a node)
     p: int  # pipeline stages
-    zero: int  # ZeRO stage over the data-parallel group: 1 (optimizer state) or 3 (all)
+    zero: int  # over the data-parallel group: 0 (plain DDP), 1 (optimizer state), 3 (all)
 
     @property
     def d(self) -> int:
@@ -35,9 +35,15 @@ class Plan:
 
     def memory_gb(self) -> float:
         shard = PARAMS / (self.t * self.p)  # parameters this GPU is responsible for
-        # ZeRO-1: bf16 weights and grads replicated, fp32 Adam state (12 bytes) sharded;
-        # ZeRO-3 / FSDP: all 16 bytes sharded (plus a few transient all-gathered layers)
-        states = 4 * shard + 12 * shard / self.d if self.zero == 1 else 16 * shard / self.d
+        # DDP: all 16 bytes per parameter replicated; ZeRO-1: bf16 weights and grads
+        # replicated, fp32 Adam state (12 bytes) sharded; ZeRO-3 / FSDP: all 16 sharded,
+        # plus transient unsharded bf16 buffers: the layer being computed, the prefetched
+        # next layer and, in backward, one layer's gradients before the reduce-scatter.
+        states = {
+            0: 16 * shard,
+            1: 4 * shard + 12 * shard / self.d,
+            3: 16 * shard / self.d + 3 * 2 * PARAMS / LAYERS / self.t,
+        }[self.zero]
         sbh = SEQ * MICRO_BATCH * HIDDEN
         in_flight = min(self.p, self.micro_batches)  # 1F1B: stage 0 holds p micro-batches
         checkpoints = in_flight * (LAYERS / self.p) * 2 * sbh / self.t  # layer inputs, bf16
@@ -50,7 +56,8 @@ class Plan:
     def dp_traffic_gb(self) -> float:
         """Gradient sync (and ZeRO-3 parameter gathers) per GPU and step, mostly between nodes."""
         grad_bytes = 2 * PARAMS / (self.t * self.p)
-        factor = 2 if self.zero == 1 else 3  # reduce-scatter + all-gather; ZeRO-3 one more
+        factor = 3 if self.zero == 3 else 2  # all-reduce = reduce-scatter + all-gather;
+        # ZeRO-3 gathers the parameters once more (forward and backward)
         return factor * (self.d - 1) / self.d * grad_bytes / GB
 
     def tp_traffic_gb(self) -> float:
@@ -59,7 +66,15 @@ class Plan:
         return 4 * per_all_reduce * (LAYERS / self.p) * self.micro_batches / GB
 
 
-plans = [Plan(1, 1, 1), Plan(1, 1, 3), Plan(8, 1, 1), Plan(8, 2, 1), Plan(8, 4, 1), Plan(4, 8, 1)]
+plans = [
+    Plan(1, 1, 0),
+    Plan(1, 1, 1),
+    Plan(1, 1, 3),
+    Plan(8, 1, 1),
+    Plan(8, 2, 1),
+    Plan(8, 4, 1),
+    Plan(4, 8, 1),
+]
 plans.append(Plan(8, 16, 1))
 print(f"70B model, {LAYERS} layers, seq {SEQ}, {GLOBAL_BATCH} sequences per step; {GPUS} GPUs")
 print("  t   p    d  ZeRO  micro  GB/GPU  fits  bubble  DP GB/step  TP GB/step")
@@ -71,9 +86,11 @@ for plan in plans:
         f" {plan.dp_traffic_gb():11.2f} {plan.tp_traffic_gb():11.1f}"
     )
 
-ddp, fsdp, three_d = plans[0], plans[1], plans[4]
-assert ddp.memory_gb() > GPU_GB, "a 70B model does not fit with plain data parallelism"
+ddp, zero1, fsdp, three_d = plans[0], plans[1], plans[2], plans[5]
+assert ddp.memory_gb() > 1000, "plain DDP replicates all 16 bytes/parameter: about 1.1 TB"
+assert zero1.memory_gb() > GPU_GB, "sharding only the optimizer state is not enough"
 assert fsdp.memory_gb() < 0.9 * GPU_GB and three_d.memory_gb() < 0.9 * GPU_GB
+assert abs(zero1.dp_traffic_gb() / ddp.dp_traffic_gb() - 1) < 1e-9, "ZeRO-1 moves as DDP"
 assert abs(fsdp.dp_traffic_gb() / ddp.dp_traffic_gb() - 1.5) < 1e-9, "ZeRO-3 moves 1.5x"
 assert three_d.dp_traffic_gb() < fsdp.dp_traffic_gb() / 30, "3D keeps slow links quiet"
 assert all(plan.t <= PER_NODE for plan in plans), "tensor parallelism stays inside a node"

@@ -36,6 +36,9 @@ print(f"F1 macro {macro:.3f} | weighted {weighted:.3f} | micro {micro:.3f}")
 assert np.isclose(macro, f1.mean())
 assert np.isclose(weighted, np.average(f1, weights=support))
 assert np.isclose(micro, accuracy_score(y_test, y_pred))
+# The page's claim: the rare class is poorly recalled, and only macro averaging shows it.
+assert recall[2] < 0.5 < min(recall[:2]), "class 2 is the one the model misses"
+assert macro < weighted - 0.1 and macro < micro - 0.1, "macro-F1 exposes the weak class"
 
 auc_macro = roc_auc_score(y_test, proba, multi_class="ovr", average="macro")
 auc_weighted = roc_auc_score(y_test, proba, multi_class="ovr", average="weighted")

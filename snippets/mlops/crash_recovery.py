@@ -64,7 +64,7 @@ def save_atomically(state: dict, path: Path) -> None:
         torch.save(state, f)
         f.flush()
         os.fsync(f.fileno())  # on disk before the rename makes it visible
-    os.replace(tmp, path)  # atomic on POSIX and Windows
+    os.replace(tmp, path)  # atomic on POSIX within one file system; not guaranteed on Windows
     for old in sorted(path.parent.glob("step_*.pt"))[:-KEEP_LAST]:
         old.unlink()  # keep only the last KEEP_LAST checkpoints
 

@@ -40,8 +40,12 @@ def sha256_arrays(*arrays: np.ndarray) -> str:
 
 
 def sha256_weights(state_dict: dict) -> str:
-    """Hash of the tensors themselves, independent of the file format."""
-    return sha256_arrays(*(state_dict[k].numpy() for k in sorted(state_dict)))
+    """Hash of the tensor names and values, independent of the file format."""
+    digest = hashlib.sha256()
+    for k in sorted(state_dict):
+        digest.update(f"{k}|".encode())  # a renamed or swapped tensor must change the hash
+        digest.update(sha256_arrays(state_dict[k].numpy()).encode())
+    return digest.hexdigest()
 
 
 def train(config: dict, X: np.ndarray, y: np.ndarray):
@@ -66,7 +70,8 @@ def train(config: dict, X: np.ndarray, y: np.ndarray):
 
 
 def register(registry: list, root: Path, name: str, config: dict, X, y) -> dict:
-    """Train, save, hash, and append an entry unless identical weights are already there."""
+    """Train, save, hash, and append an entry unless the same artifact with the same lineage
+    (weights, data, config and code) is already there."""
     state_dict, metrics = train(config, X, y)
     run_dir = root / f"run{len(list(root.glob('run*'))) + 1}"
     run_dir.mkdir()
@@ -90,7 +95,10 @@ def register(registry: list, root: Path, name: str, config: dict, X, y) -> dict:
         },
     }
     (run_dir / "manifest.json").write_text(json.dumps(entry, indent=2, sort_keys=True))
-    same = [e for e in registry if e["model_sha256"] == entry["model_sha256"]]
+    # Deduplicate on the weights *and* their lineage: identical weights from other data or
+    # another config would otherwise be filed under the old version and lose their history.
+    key = ("model_sha256", "data_sha256", "config_sha256", "code_sha256")
+    same = [e for e in registry if all(e[k] == entry[k] for k in key)]
     if same:
         entry["version"] = same[0]["version"]  # content-addressed: nothing new to register
     else:

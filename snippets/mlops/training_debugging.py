@@ -24,9 +24,9 @@ print(
     f"class counts {counts.min()}-{counts.max()}, train/val duplicates {overlap}"
 )
 mean, std = X_train.mean(0), X_train.std(0)
-with np.errstate(invalid="ignore"):  # what a naive standardisation does to constant pixels
+with np.errstate(invalid="ignore"):  # what a naive standardization does to constant pixels
     naive = (X_train - mean) / std
-print(f"naive standardisation: {int(np.isnan(naive).sum())} NaN values "
+print(f"naive standardization: {int(np.isnan(naive).sum())} NaN values "
       f"({int((std == 0).sum())} constant features)")  # fmt: skip
 std[std == 0] = 1.0  # the fix: leave constant features at 0
 X_train = torch.tensor((X_train - mean) / std, dtype=torch.float32)

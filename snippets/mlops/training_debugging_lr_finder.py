@@ -72,14 +72,21 @@ def train(lr: float, epochs: int = 3) -> float:
 lrs, losses = lr_range_test()
 i_min = min(range(len(losses)), key=losses.__getitem__)
 suggested = lrs[i_min] / 10  # a common rule: one order of magnitude below the minimum
-print(f"range test: {len(lrs)} steps, stopped at lr {lrs[-1]:.2g} (loss {losses[-1]:.2f})")
+# Where a diverging loss crosses the threshold is chaotic (it can move by a step with the
+# thread count), so only its order of magnitude is printed.
+print(f"range test: stopped at lr ~{lrs[-1]:.1g}, once the loss passed 4x its minimum")
 print(f"lowest smoothed loss {losses[i_min]:.3f} at lr {lrs[i_min]:.2g}")
 print(f"suggested lr (one tenth of that): {suggested:.2g}")
-accs = {lr: train(lr) for lr in (suggested / 100, suggested, lrs[i_min] * 10)}
-for lr, acc in accs.items():
-    print(f"3 epochs at lr {lr:.2g}: val acc {acc:.3f}")
+factors = {"1/100": 1 / 100, "1/3": 1 / 3, "1": 1, "3": 3, "10": 10, "100": 100}
+accs = {f: train(suggested * f) for f in factors.values()}  # 10 = the lowest-loss lr itself
+for label, f in factors.items():
+    print(f"3 epochs at lr {suggested * f:.2g} ({label:>5s} x suggested): val acc {accs[f]:.3f}")
 assert 1e-4 < suggested < 1e-1, "for Adam on this problem the useful range is around 1e-3"
-assert accs[suggested] == max(accs.values())
+# The rule finds the right order of magnitude: nothing on the grid beats it by more than
+# 0.01, it beats the lowest-loss lr itself, and 100 times off in either direction fails.
+assert max(accs.values()) - accs[1] < 0.01
+assert accs[1] > accs[10] + 0.02
+assert max(accs[1 / 100], accs[100]) < accs[1] - 0.3
 
 fig, ax = plt.subplots(figsize=(5, 3.2))
 ax.plot(lrs, losses)

@@ -38,7 +38,12 @@ def ensemble_logits(models: list[nn.Module], X: torch.Tensor) -> torch.Tensor:
 
 
 def hard_vote(logits: torch.Tensor) -> torch.Tensor:
-    return torch.mode(logits.argmax(dim=2), dim=0).values  # each model's class, most frequent
+    """The class most models pick. torch.mode would settle a tie (three models, three
+    different classes) by silently returning the smallest class index; here a tie goes to
+    the tied class with the highest mean probability (the mean is below 1, so it never
+    overrides a real majority)."""
+    votes = F.one_hot(logits.argmax(dim=2), logits.shape[2]).sum(dim=0)  # [batch, classes]
+    return (votes + logits.softmax(dim=2).mean(dim=0)).argmax(dim=1)
 
 
 def soft_vote(logits: torch.Tensor) -> torch.Tensor:
@@ -51,6 +56,9 @@ print("logits:", tuple(logits.shape), "= (models, batch, classes)")
 accuracy = {
     f"member {i + 1}": (lg.argmax(1) == y_test).float().mean().item() for i, lg in enumerate(logits)
 }
+picks = logits.argmax(dim=2)
+ties = (picks[0] != picks[1]) & (picks[1] != picks[2]) & (picks[0] != picks[2])
+print(f"three-way disagreements (ties) in the test set: {int(ties.sum())}")
 accuracy["hard voting"] = (hard_vote(logits) == y_test).float().mean().item()
 accuracy["soft voting"] = (soft_vote(logits) == y_test).float().mean().item()
 accuracy["mean of logits"] = (logits.mean(0).argmax(1) == y_test).float().mean().item()

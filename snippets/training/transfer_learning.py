@@ -101,9 +101,9 @@ def labelled_split(per_class: int, draw: int):
 
 METHODS = ["from scratch", "feature extraction", "fine-tuning"]
 DRAWS = 4  # average over 4 random choices of the labelled images
-print(f"target test accuracy, mean of {DRAWS} draws")
+print(f"target test accuracy, mean ± standard deviation over {DRAWS} draws")
 print(f"{'labels/class':>12s} {METHODS[0]:>13s} {METHODS[1]:>19s} {METHODS[2]:>12s}")
-results, forgetting = {}, {m: [] for m in METHODS[1:]}
+results, spread, forgetting = {}, {}, {m: [] for m in METHODS[1:]}
 for per_class in (3, 10):
     scores = {m: [] for m in METHODS}
     for draw in range(DRAWS):
@@ -115,7 +115,9 @@ for per_class in (3, 10):
                 old_task = nn.Sequential(model[0], source_head)
                 forgetting[method].append(accuracy(old_task, X_src_test, y_src_test))
     results[per_class] = {m: sum(s) / DRAWS for m, s in scores.items()}
-    print(f"{per_class:12d}", *(f"{results[per_class][m]:{len(m)}.3f}" for m in METHODS))
+    spread[per_class] = {m: torch.tensor(s).std().item() for m, s in scores.items()}
+    cells = (f"{results[per_class][m]:.3f}±{spread[per_class][m]:.3f}" for m in METHODS)
+    print(f"{per_class:12d}", *(f"{c:>{w}s}" for c, w in zip(cells, (13, 19, 12), strict=True)))
 
 # 3. What adapting did to the source task (catastrophic forgetting).
 kept = {m: sum(a) / len(a) for m, a in forgetting.items()}
@@ -133,7 +135,10 @@ print(f"source test {source_acc:.3f} -> {drifted:.3f}")
 few, more = results[3], results[10]
 assert few["feature extraction"] > few["from scratch"] + 0.03, "with 3 labels, transfer wins"
 assert few["fine-tuning"] > few["from scratch"] + 0.03
-assert more["fine-tuning"] > max(more["feature extraction"], more["from scratch"])
+# With 10 labels per class the transfer advantage is gone: the three means lie within the
+# draw-to-draw spread, and fine-tuning's lead over training from scratch has shrunk.
+assert max(more.values()) - min(more.values()) < max(spread[10].values())
+assert more["fine-tuning"] - more["from scratch"] < few["fine-tuning"] - few["from scratch"] - 0.03
 assert kept["feature extraction"] == source_acc, "a frozen backbone forgets nothing"
 assert kept["fine-tuning"] < source_acc - 0.05, "fine-tuning overwrites the source task"
 assert changed and drifted < source_acc, "requires_grad_(False) alone did not freeze BN"
