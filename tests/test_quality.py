@@ -230,6 +230,19 @@ def unsafe_calls_in_snippets() -> list[str]:
     return unsafe
 
 
+def _in_fresh_interpreter(code: str) -> str:
+    """Run `code` with tests/ and scripts/ importable; its stdout. (CPython 3.11.7's
+    ast.parse can fail in a process where a RecursionError happened before.)"""
+    tests = str(Path(__file__).resolve().parent)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, tests, str(content.ROOT / "scripts")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, f"the check itself failed:\n{proc.stderr[-3000:]}"
+    return proc.stdout
+
+
 def test_snippets_load_models_safely():
     """torch.load always with weights_only=True; no pickle.load, eval or exec; TLS stays on;
     nothing downloaded from a model hub, and no trust_remote_code.
@@ -240,14 +253,7 @@ def test_snippets_load_models_safely():
         "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import test_quality; "
         "print('\\n'.join(test_quality.unsafe_calls_in_snippets()))"
     )
-    tests = str(Path(__file__).resolve().parent)
-    proc = subprocess.run(
-        [sys.executable, "-c", code, tests, str(content.ROOT / "scripts")],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, f"the check itself failed:\n{proc.stderr[-3000:]}"
-    unsafe = proc.stdout.strip()
+    unsafe = _in_fresh_interpreter(code).strip()
     assert not unsafe, f"unsafe calls in snippets readers copy:\n{unsafe}"
 
 
@@ -285,15 +291,9 @@ def test_unsafe_call_check_catches_hub_downloads():
         "print(json.dumps([[what for _, what in test_quality._unsafe_calls(ast.parse(source))] "
         "for source, _ in test_quality.UNSAFE_EXAMPLES]))"
     )
-    tests = str(Path(__file__).resolve().parent)
-    proc = subprocess.run(
-        [sys.executable, "-c", code, tests, str(content.ROOT / "scripts")],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, f"the check itself failed:\n{proc.stderr[-3000:]}"
+    output = _in_fresh_interpreter(code)
     wrong = []
-    for (source, expected), reported in zip(UNSAFE_EXAMPLES, json.loads(proc.stdout), strict=True):
+    for (source, expected), reported in zip(UNSAFE_EXAMPLES, json.loads(output), strict=True):
         if len(reported) != len(expected) or not all(
             want in got for want, got in zip(expected, reported, strict=True)
         ):
