@@ -14,7 +14,7 @@ what a snippet prints:
 
 Only passed runs are cached. A hit still goes through the same output check as a fresh
 run: the stdout the snippet printed is compared with the `.out` file the page shows.
-Entries live in <build>/verify/cache/<device>/; each snippet keeps only its newest entry.
+Entries live in <build>/verify/cache/<device>/; each snippet keeps only its newest entry per check.
 """
 
 from __future__ import annotations
