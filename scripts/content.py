@@ -59,6 +59,28 @@ MD_LINK_RE = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)")
 H2_RE = re.compile(r"^## (.+?)\s*(?:\{[^}]*\})?$", re.MULTILINE)
 
 
+# How long a 30-second answer may be: about 30 seconds spoken. People say about 150 Chinese
+# characters or about 80 English words in 30 seconds; these are the hard limits around that.
+SPOKEN_LIMIT = {"zh": 180, "en": 100}
+# The corrections of the source posts sit in one collapsible block at the end of the
+# Pitfalls section, after the mistakes candidates and practitioners make.
+CORRECTIONS_BLOCK = {
+    "zh": '??? note "原帖勘误"',
+    "en": '??? note "Corrections to the source posts"',
+}
+
+
+def spoken_units(markdown: str, lang: str) -> int:
+    """What a speaker says: Chinese characters and Latin words (each counts once); in English,
+    words. Markup, code spans' backticks and link targets are not said."""
+    text = re.sub(r"\]\([^)]*\)", "]", markdown)  # link targets
+    text = re.sub(r"[*_`>#|\[\]]", " ", text)
+    latin_words = len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'’.+/-]*", text))
+    if lang == "zh":
+        return len(re.findall(r"[\u4e00-\u9fff]", text)) + latin_words
+    return latin_words
+
+
 class ContentError(Exception):
     """A content rule is broken; the message names the file and says what to do."""
 

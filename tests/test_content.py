@@ -275,3 +275,66 @@ def test_related_questions_link_back(page):
             f"{page.rel} lists {other.rel} under '{heading}', but {other.rel} does not list it "
             f"back: add `- [{page.title}]({back})` to its '{heading}' section."
         )
+
+
+@pytest.mark.parametrize("page", _ids(QUESTIONS))
+def test_thirty_second_answer_is_about_thirty_seconds(page):
+    heading = content.SECTIONS[page.lang][0]
+    answer = page.section(heading)
+    units = content.spoken_units(answer, page.lang)
+    limit = content.SPOKEN_LIMIT[page.lang]
+    what = "Chinese characters and Latin words" if page.lang == "zh" else "words"
+    assert units <= limit, (
+        f"{page.rel}: the '{heading}' section has {units} {what}; said aloud that is well over "
+        f"30 seconds. Cut it to about {'150' if page.lang == 'zh' else '80'} (at most {limit}): "
+        "the core of the answer, with the details left to the detailed answer."
+    )
+    assert units >= limit // 3, f"{page.rel}: the '{heading}' section is too short to answer."
+
+
+SOURCE_PITFALL = {
+    "zh": re.compile(r"原帖"),
+    "en": re.compile(r"source (posts?|example)|the posts?\b|one post|a post\b", re.I),
+}
+
+
+def _pitfall_items(markdown: str) -> list[str]:
+    """The bold lead of each top-level list item (`- **...**`)."""
+    return re.findall(r"^- \*\*(.+?)\*\*", markdown, re.M)
+
+
+@pytest.mark.parametrize("page", _ids(QUESTIONS))
+def test_pitfalls_lead_with_the_readers_mistakes(page):
+    """Pitfalls open with mistakes candidates and practitioners make; what the source posts got
+    wrong stays on the page, but in one collapsible block after them."""
+    heading = content.SECTIONS[page.lang][3]
+    text = page.section(heading)
+    block = content.CORRECTIONS_BLOCK[page.lang]
+    own, _, corrections = text.partition(block)
+    leads = _pitfall_items(own)
+    about_sources = [lead for lead in leads if SOURCE_PITFALL[page.lang].search(lead)]
+    assert not about_sources, (
+        f"{page.rel}: under '{heading}', these items are about the source posts: "
+        f"{about_sources}. Move them into the `{block}` block at the end of the section."
+    )
+    assert len(leads) >= 2, (
+        f"{page.rel}: '{heading}' must open with at least two mistakes that candidates or "
+        f"practitioners make (found {len(leads)}), before any correction of the source posts."
+    )
+    seeded = seed_map.asked_by_posts(seed_map.load_questions().get(page.meta.get("id"), {}))
+    if seeded:
+        assert corrections.strip(), (
+            f"{page.rel}: a page that answers the source posts keeps their corrections under "
+            f"'{heading}', in a `{block}` block after the readers' own mistakes."
+        )
+        assert all(
+            line.startswith("    ") for line in corrections.strip("\n").splitlines() if line.strip()
+        ), (
+            f"{page.rel}: everything after `{block}` must be indented by four spaces (it is "
+            f"the block's content), and nothing may follow the block in '{heading}'."
+        )
+    else:
+        assert not corrections, (
+            f"{page.rel}: no source post asks this question, so there is nothing to correct: "
+            f"remove the `{block}` block."
+        )
