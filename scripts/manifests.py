@@ -30,7 +30,7 @@ TEXT = {
         "failed": "{device}：最近一次运行失败",
         "download": "下载 {name}",
         "notebook": "下载本题的全部代码（notebook，{name}）",
-        "report_head": "| 代码片段 | 显示在 | CPU | GPU |\n|---|---|---|---|",
+        "totals": "最近一次运行的合计",
         "none": "—",
         "summary": (
             "{device}：{n} 段代码中有 {runs} 段有运行记录，单段耗时合计 {total:.1f} 秒；"
@@ -52,7 +52,7 @@ TEXT = {
         "failed": "{device}: the last run failed",
         "download": "Download {name}",
         "notebook": "Download all the code of this question (notebook, {name})",
-        "report_head": "| Snippet | Shown on | CPU | GPU |\n|---|---|---|---|",
+        "totals": "Totals of the last run",
         "none": "—",
         "summary": (
             "{device}: {runs} of {n} snippets have a run record; their own durations add up to "
@@ -129,22 +129,124 @@ def _cell(entry: dict | None, lang: str) -> str:
     return f"{mark} {seconds}"
 
 
+SUMMARY = {
+    "zh": {
+        "title": "摘要",
+        "total": "题库共有 **{n} 段代码**，每段都在 CI 中运行，打印结果与页面上的输出逐字比较。",
+        "device": "**{device}**：{passed} 段通过{extra}；{date}；{versions}；{name}。",
+        "expected": "（带 CUDA 路径的 {n} 段）",
+        "failed": "，{n} 段失败",
+        "stale": "，{n} 段的记录对应旧版本",
+        "missing": "，{n} 段没有记录",
+        "none": "**{device}**：本次构建没有 {device} 运行记录，不声称已验证。",
+        "code": "代码",
+    },
+    "en": {
+        "title": "Summary",
+        "total": "The bank has **{n} snippets**. CI runs every one of them and compares what it "
+        "prints, character for character, with the output shown on its page.",
+        "device": "**{device}**: {passed} passed{extra}; {date}; {versions}; {name}.",
+        "expected": " (of the {n} with a CUDA path)",
+        "failed": ", {n} failed",
+        "stale": ", {n} recorded for an older version",
+        "missing": ", {n} not run",
+        "none": "**{device}**: this build has no {device} run record, so no claim is made.",
+        "code": "Snippet",
+    },
+}
+
+
+def _counts(snippets: list[str], entries: dict) -> dict[str, int]:
+    counts = {"passed": 0, "failed": 0, "stale": 0, "missing": 0}
+    for rel in snippets:
+        entry = entries.get(rel)
+        if entry is None:
+            counts["missing"] += 1
+        elif entry["sha256"] != current_sha256(rel):
+            counts["stale"] += 1
+        elif entry["status"] != "passed":
+            counts["failed"] += 1
+        else:
+            counts["passed"] += 1
+    return counts
+
+
+def render_summary(lang: str, from_page: str = "report.md", build: Path = content.BUILD) -> str:
+    """What the report says first: how many snippets, and per device how many passed,
+    when, and with which versions."""
+    manifests = load(build)
+    text = SUMMARY[lang]
+    snippets = [p.relative_to(content.ROOT).as_posix() for p in content.snippet_files()]
+    cuda = [s for s in snippets if verify.Snippet.load(content.ROOT / s).cuda]
+    lines = [text["total"].format(n=len(snippets)), ""]
+    for device, label in DEVICE_LABEL.items():
+        manifest = manifests.get(device)
+        if manifest is None:
+            lines.append(f"- {text['none'].format(device=label)}")
+            continue
+        expected = cuda if device == "cuda" else snippets
+        counts = _counts(expected, manifest.get("results", {}))
+        extra = text["expected"].format(n=len(expected)) if device == "cuda" else ""
+        extra += "".join(
+            text[k].format(n=counts[k]) for k in ("failed", "stale", "missing") if counts[k]
+        )
+        versions = (
+            f"Python {manifest.get('python')} · torch {manifest.get('torch')} · "
+            f"scikit-learn {manifest.get('scikit-learn')} · numpy {manifest.get('numpy')}"
+        )
+        lines.append(
+            "- "
+            + text["device"].format(
+                device=label,
+                passed=counts["passed"],
+                extra=extra,
+                date=_day(manifest.get("date", "")),
+                versions=versions,
+                name=manifest.get("device_name", "?"),
+            )
+        )
+    body = "\n".join(f"    {line}" if line else "" for line in lines)
+    return f'!!! abstract report-summary "{text["title"]}"\n\n{body}\n'
+
+
+def _breakable(name: str) -> str:
+    """A file name that wraps after its underscores, not inside its words."""
+    return name.replace("_", "_<wbr>")
+
+
 def render_report(lang: str, from_page: str = "report.md", build: Path = content.BUILD) -> str:
-    """The execution report: every snippet with its last duration per device, and totals."""
+    """The execution report: per topic, every snippet (linked to the page that shows it)
+    with its last duration per device; then the totals of the last run per device."""
     manifests = load(build)
     text = TEXT[lang]
     snippets = [p.relative_to(content.ROOT).as_posix() for p in content.snippet_files()]
     pages = {p.rel: p for p in content.question_pages(lang)}
     shown_on = content.pages_by_include()
-    lines = []
+    titles = content.topic_titles(lang)
+    head = f"| {SUMMARY[lang]['code']} | " + " | ".join(DEVICE_LABEL.values()) + " |"
+    blocks = []
+    for topic in [*titles, *sorted({s.split("/")[1] for s in snippets} - set(titles))]:
+        rows = []
+        for rel in (s for s in snippets if s.split("/")[1] == topic):
+            shown = [pages[p] for p in shown_on.get(rel, []) if p in pages]
+            name = f"<code>{_breakable(rel.rsplit('/', 1)[-1])}</code>"
+            if shown:
+                name = f"[{name}]({content.link_to(shown[0], from_page)})"
+            cells = [
+                _cell(manifests.get(d, {}).get("results", {}).get(rel), lang) for d in DEVICE_LABEL
+            ]
+            rows.append(f"| {name} | " + " | ".join(cells) + " |")
+        if rows:
+            separator = "|---|" + "---:|" * len(DEVICE_LABEL)
+            blocks.append("\n".join([f"## {titles.get(topic, topic)}", "", head, separator, *rows]))
+    details = []
     for device, label in DEVICE_LABEL.items():
         manifest = manifests.get(device)
         if manifest is None:
-            lines.append(text["no_device"].format(device=label))
             continue
         entries = manifest.get("results", {})
         ran = [entries[s] for s in snippets if s in entries]
-        lines.append(
+        details.append(
             text["summary"].format(
                 n=len(snippets),
                 device=label,
@@ -155,7 +257,7 @@ def render_report(lang: str, from_page: str = "report.md", build: Path = content
                 cached=sum(bool(e.get("cached")) for e in ran),
             )
         )
-        lines.append(
+        details.append(
             text["environment"].format(
                 device=label,
                 name=manifest.get("device_name", "?"),
@@ -166,21 +268,11 @@ def render_report(lang: str, from_page: str = "report.md", build: Path = content
                 date=_day(manifest.get("date", "")),
             )
         )
-    rows = [text["report_head"]]
-    for rel in snippets:
-        shown = [pages[p] for p in shown_on.get(rel, []) if p in pages]
-        links = ", ".join(f"[{p.title}]({content.link_to(p, from_page)})" for p in shown)
-        cells = [
-            _cell(manifests.get(d, {}).get("results", {}).get(rel), lang) for d in DEVICE_LABEL
-        ]
-        rows.append(
-            f"| `{rel.removeprefix('snippets/')}` | {links or text['none']} | "
-            + " | ".join(cells)
-            + " |"
-        )
-    return "\n\n".join(lines) + "\n\n" + "\n".join(rows) + "\n"
+    totals = f"## {text['totals']}\n\n" + "\n\n".join(details) if details else ""
+    return "\n\n".join(blocks) + ("\n\n" + totals if totals else "") + "\n"
 
 
 if __name__ == "__main__":
     for language in content.LANGS:
+        print(render_summary(language))
         print(render_report(language))

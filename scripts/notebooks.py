@@ -18,6 +18,7 @@ Nothing generated is committed.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sys
@@ -134,6 +135,54 @@ def topic_notebook(topic: str, lang: str) -> dict | None:
                 cells.append(_cell("markdown", f"`{include}`"))
                 cells += code_cells(include, lang)
     return _notebook(cells)
+
+
+# Import names whose distribution on the package index has another name.
+DISTRIBUTION = {"sklearn": "scikit-learn", "imblearn": "imbalanced-learn", "yaml": "PyYAML"}
+CONSTRAINTS = content.ROOT / "constraints.txt"
+JUPYTER = "ipykernel"  # what runs the notebook's cells in Jupyter or VS Code
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pinned_versions() -> dict[str, str]:
+    """Every package of constraints.txt (what the tests run with): normal name -> pin."""
+    pins = {}
+    for line in content.read_text(CONSTRAINTS).splitlines():
+        name, sep, version = line.partition("==")
+        if sep and not line.startswith("#"):
+            pins[_normal(name)] = f"{name}=={version.strip()}"
+    return pins
+
+
+def imported_modules(code: str) -> set[str]:
+    """The top-level modules a snippet imports."""
+    modules = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.add(node.module.split(".")[0])
+    return modules
+
+
+def requirements(includes: list[str]) -> list[str]:
+    """The pinned `pip install` arguments that run these snippets in a notebook: the
+    packages they import (the standard library is not in constraints.txt), and ipykernel."""
+    pins = pinned_versions()
+    modules = set()
+    for include in includes:
+        if include.endswith(".py"):
+            modules |= imported_modules(content.read_text(content.ROOT / include))
+    wanted = {_normal(DISTRIBUTION.get(m, m)) for m in modules} | {JUPYTER}
+    return sorted((pins[name] for name in wanted if name in pins), key=str.lower)
+
+
+def topic_requirements(topic: str, lang: str) -> list[str]:
+    includes = [i for p in content.question_pages(lang) if p.topic == topic for i in p.includes]
+    return requirements(includes)
 
 
 def topics() -> list[str]:

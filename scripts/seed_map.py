@@ -6,7 +6,7 @@
     python scripts/seed_map.py --seeds overfitting      # the `seeds` front matter of a page
 
 An occurrence is a place where a post asks a question, identified as FILE:LINE (the
-1-based line that opens it). The finder recognises, outside code fences:
+1-based line that opens it). The finder recognizes, outside code fences:
   - numbered headings:   ### 3. ...   #### 12. ...   ### 题目 7：...
   - numbered bold lines: **4. 如何...？**   (the question list and the 算法编程题库 section)
   - numbered bullets:    - **2. ...**      (the 答案解析说明 recap and 源代码实例 examples)
@@ -127,37 +127,75 @@ def seeds_by_id() -> dict[str, list[str]]:
     return by_id
 
 
+POSTS = content.DATA / "posts.yml"
+
+
+@cache
+def load_posts() -> dict[str, dict]:
+    """scripts/data/posts.yml: post file -> {zh, en: its title; untitled: named by its
+    first heading}, in the order the sources page lists them."""
+    return yaml.safe_load(POSTS.read_text(encoding="utf-8")) or {}
+
+
+SOURCE_WORDS = {
+    "zh": {
+        "asked": lambda n: f"问了 {n} 次",
+        "not_written": "（尚未成文）",
+        "untitled": "原帖没有标题，这里用它的第一节标题：",
+        "questions": lambda n: f"{n} 个问题",
+    },
+    "en": {
+        "asked": lambda n: f"asked {n} time" + ("" if n == 1 else "s"),
+        "not_written": " (not written yet)",
+        "untitled": "The post has no title; it is named here by its first section: ",
+        "questions": lambda n: f"{n} question" + ("" if n == 1 else "s"),
+    },
+}
+
+
+def post_heading(post: str, lang: str) -> str:
+    """How the sources page names a post: its Chinese title, and in English its translation."""
+    title = load_posts().get(post, {})
+    if not title:
+        return post
+    return title["zh"] if lang == "zh" else f"{title['en']} ({title['zh']})"
+
+
 def render_sources(lang: str, from_page: str) -> str:
-    """The sources page: the posts' questions grouped by the page that answers them."""
+    """The sources page: per post (by its title), its questions grouped by the page that
+    answers them, with the post's wording and where it asks (FILE:LINE)."""
+    words = SOURCE_WORDS[lang]
     written = {p.meta.get("id"): p for p in content.question_pages(lang)}
-    by_id: dict[str, list[dict]] = {}
+    by_post: dict[str, dict[str, list[dict]]] = {}
     for entry in load_map():
-        by_id.setdefault(entry["id"], []).append(entry)
-    topics = content.topic_titles(lang)
-    words = {
-        "zh": ("被问到 {n} 次", "尚未成文"),
-        "en": ("asked {n} times", "not written yet"),
-    }[lang]
+        post = entry["at"].split(":")[0]
+        by_post.setdefault(post, {}).setdefault(entry["id"], []).append(entry)
+    posts = [*load_posts(), *sorted(set(by_post) - set(load_posts()))]
     parts = []
-    for topic, title in topics.items():
-        ids = [qid for qid, q in load_questions().items() if q["topic"] == topic and qid in by_id]
-        if not ids:
-            continue
-        lines = [f"## {title}", ""]
-        for qid in ids:
+    for post in (p for p in posts if p in by_post):
+        count = sum(len(entries) for entries in by_post[post].values())
+        lines = [f"## {post_heading(post, lang)}", ""]
+        if load_posts().get(post, {}).get("untitled"):
+            lines += [f"{words['untitled']}“{load_posts()[post]['zh']}”", ""]
+        lines += [f"`{post}` · {words['questions'](count)}", ""]
+        first_line = {q: int(e[0]["at"].split(":")[1]) for q, e in by_post[post].items()}
+        for qid in sorted(by_post[post], key=first_line.get):  # in the post's order
+            entries = by_post[post][qid]
             page = written.get(qid)
-            name = page.title if page else load_questions()[qid][lang]
-            if page:
-                name = f"[{name}]({content.link_to(page, from_page)})"
-            else:
-                name = f"{name}（{words[1]}）" if lang == "zh" else f"{name} ({words[1]})"
-            entries = by_id[qid]
-            lines.append(f"**{name}** · {words[0].format(n=len(entries))}")
+            name = page.title if page else load_questions().get(qid, {}).get(lang, qid)
+            name = f"[{name}]({content.link_to(page, from_page)})" if page else name
+            suffix = "" if page else words["not_written"]
+            lines.append(f"**{name}**{suffix} · {words['asked'](len(entries))}")
             lines.append("")
-            lines += [f"- {e['text']} <small>`{e['at']}`</small>" for e in entries]
+            lines += [f"- {e['text']} <small>{_line(e, lang)}</small>" for e in entries]
             lines.append("")
         parts.append("\n".join(lines))
     return "\n".join(parts)
+
+
+def _line(entry: dict, lang: str) -> str:
+    line = entry["at"].split(":")[1]
+    return f"第 {line} 行" if lang == "zh" else f"line {line}"
 
 
 def report(seed_dir: Path) -> tuple[list[str], list[str]]:

@@ -3,8 +3,9 @@
 
 The key covers everything the build reads:
 
-- the pages, the snippets with their outputs, the project's code and data
-  (every file under docs/, snippets/ and scripts/) and mkdocs.yml;
+- the pages, the snippets with their outputs, the project's code and data, the theme
+  overrides (every file under docs/, snippets/, scripts/ and overrides/), mkdocs.yml and
+  constraints.txt (the notebook pages' pins);
 - the run records and figures the pages show (build/verify/manifest-*.json, build/figures/);
 - the environment variables mkdocs.yml reads (SITE_URL, REPO_URL);
 - the interpreter and every installed package with its version.
@@ -31,7 +32,7 @@ import content  # noqa: E402
 import verify_cache  # noqa: E402
 
 SITES = content.BUILD / "site"
-SOURCES = ("docs", "snippets", "scripts")
+SOURCES = ("docs", "snippets", "scripts", "overrides")
 ENV_READ = ("SITE_URL", "REPO_URL")
 COMPLETE = ".complete"  # written last: a folder without it is an interrupted build
 
@@ -41,7 +42,7 @@ class BuildError(Exception):
 
 
 def _inputs() -> list[Path]:
-    files = [content.ROOT / "mkdocs.yml"]
+    files = [content.ROOT / "mkdocs.yml", content.ROOT / "constraints.txt"]
     for folder in SOURCES:
         files += (content.ROOT / folder).rglob("*")
     files += (content.BUILD / "verify").glob("manifest-*.json")

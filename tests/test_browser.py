@@ -118,3 +118,88 @@ def test_no_serious_accessibility_violation(page, site_url, lang, kind):
     ]
     assert not serious, f"{page.url}: accessibility violations:\n" + "\n".join(serious)
     assert page.requested_hosts <= {"127.0.0.1"}, f"requests left the site: {page.requested_hosts}"
+
+
+# --- issue 23: what a reader sees first, at desktop and phone sizes, light and dark -------
+
+VIEWS = [
+    pytest.param("zh", {"width": 1440, "height": 900}, "light", id="zh-desktop-light"),
+    pytest.param("en", {"width": 390, "height": 844}, "dark", id="en-phone-dark"),
+]
+TOGGLE = {  # the visible palette toggle: it switches to the other scheme
+    ("zh", "light"): "切换到深色模式",
+    ("zh", "dark"): "切换到浅色模式",
+    ("en", "light"): "Switch to dark mode",
+    ("en", "dark"): "Switch to light mode",
+}
+
+
+def _no_horizontal_overflow(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert width <= 1, f"{page.url}: the page scrolls sideways by {width}px"
+
+
+@pytest.mark.parametrize(("lang", "size", "scheme"), VIEWS)
+def test_what_a_reader_meets_first(browser, site_url, lang, size, scheme):
+    """One context per view: home, report, a topic notebook and a missing page, each
+    checked by what is visible; no request on any of them fails (the sitemap.xml 404s)."""
+    context = browser.new_context(viewport=size, color_scheme=scheme)
+    page = context.new_page()
+    failed = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    prefix = f"{site_url}/{content.site_prefix(lang)}"
+    try:
+        # Home: every topic with its count, as the data has it; the levels; navigation.
+        page.goto(prefix)
+        questions = content.question_pages(lang)
+        for topic, title in content.topic_titles(lang).items():
+            if not (content.DOCS / topic / f"index.{lang}.md").exists():
+                continue
+            card = page.locator(f'.topic-catalog li:has(.topic-count[data-topic="{topic}"])')
+            count = sum(p.topic == topic for p in questions)
+            assert card.is_visible(), f"{lang} home: {title} is not shown"
+            text = card.inner_text()
+            assert title in text and str(count) in card.locator(".topic-count").inner_text()
+        for labels in content.levels().values():
+            assert page.get_by_role("link", name=labels[lang], exact=True).first.is_visible()
+        assert page.locator('article a[href$="report/"]').first.is_visible()
+        nav = page.locator(".md-sidebar--primary .md-nav--primary")
+        if size["width"] >= 1220:  # Material shows the sidebar from 76.25em
+            assert nav.is_visible(), "the home page hides the navigation on the desktop"
+        _no_horizontal_overflow(page)
+        toggle = page.locator("form[data-md-component=palette] label:visible").first
+        assert toggle.get_attribute("title") == TOGGLE[(lang, scheme)]
+        page.wait_for_load_state("networkidle")  # Material's sitemap requests have run
+
+        # The execution report: its summary first, and nothing off-screen on a phone.
+        page.goto(f"{prefix}report/")
+        first = page.locator("article .md-content__inner > :is(p, div, details, table)").first
+        assert "report-summary" in (first.get_attribute("class") or ""), "summary not first"
+        assert first.is_visible()
+        _no_horizontal_overflow(page)
+        for table in page.locator("article table").all()[:3]:
+            fits = table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
+            assert fits, "a report table is wider than the page: its last column is off-screen"
+        assert page.locator("article table a").first.is_visible(), "rows do not link their pages"
+
+        # A topic notebook: the download link is visible and serves the notebook.
+        topic = next(t for t in content.topic_titles(lang) if any(p.topic == t for p in questions))
+        page.goto(f"{prefix}{topic}/notebook/")
+        link = page.locator("article a[download]").first
+        assert link.is_visible(), "the notebook page shows no download link"
+        assert page.request.get(link.evaluate("a => a.href")).json()["nbformat"] == 4
+        assert page.locator("article .notebook-install").first.is_visible()
+
+        assert not failed, f"requests that failed: {failed}"
+
+        # A missing page under the language's prefix: the 404 page in that language.
+        page.goto(f"{prefix}no-such-page/")
+        heading = {"zh": "页面不存在", "en": "Page not found"}[lang]
+        page.wait_for_function(
+            "h => document.querySelector('article h1')?.textContent.includes(h)", arg=heading
+        )
+        assert page.locator("article h1").is_visible()
+        failed = [f for f in failed if "no-such-page" not in f]
+    finally:
+        context.close()
+    assert not failed, f"requests that failed: {failed}"

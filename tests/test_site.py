@@ -213,3 +213,188 @@ def test_every_page_declares_its_language(built_site):
         if lang is None or lang.split("-")[0] != expected:
             wrong.append(f"{rel}: <html lang={lang!r}>, expected {expected!r}")
     assert not wrong, "pages with a wrong or missing lang attribute:\n" + "\n".join(wrong[:40])
+
+
+# --- issue 23: what a reader meets first -----------------------------------------------
+
+
+class _TextCollector(HTMLParser):
+    """The text of a page's article, outside code; its links; the table rows."""
+
+    def __init__(self):
+        super().__init__()
+        self.text: list[str] = []
+        self.rows: list[list[tuple[str, list[str]]]] = []  # cells: (text, hrefs)
+        self._code = 0
+        self._article = 0
+        self._cell: tuple[list[str], list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "article":
+            self._article += 1
+        if tag in {"code", "pre", "script", "style"}:
+            self._code += 1
+        if tag == "tr":
+            self.rows.append([])
+        if tag in {"td", "th"}:
+            self._cell = ([], [])
+        if tag == "a" and self._cell is not None and attrs.get("href"):
+            self._cell[1].append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self._article -= 1
+        if tag in {"code", "pre", "script", "style"}:
+            self._code -= 1
+        if tag in {"td", "th"} and self._cell is not None and self.rows:
+            self.rows[-1].append(("".join(self._cell[0]).strip(), self._cell[1]))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[0].append(data)
+        if self._article and not self._code:
+            self.text.append(data)
+
+
+def _collect(html: Path) -> _TextCollector:
+    parser = _TextCollector()
+    parser.feed(html.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.mark.parametrize("lang", content.LANGS)
+def test_home_page_is_a_catalog_of_every_topic(built_site, lang):
+    """Every topic with its question count from the data, the levels, the way to the
+    report; navigation not hidden (tests/test_browser.py checks what is visible)."""
+    html = (built_site / content.site_prefix(lang) / "index.html").read_text(encoding="utf-8")
+    pages = content.question_pages(lang)
+    for topic, title in content.topic_titles(lang).items():
+        if not (content.DOCS / topic / f"index.{lang}.md").exists():
+            continue
+        count = sum(p.topic == topic for p in pages)
+        assert f'data-topic="{topic}" data-count="{count}"' in html, (
+            f"the {lang} home page does not list {title} with its {count} questions"
+        )
+        assert f'href="{topic}/"' in html, f"the {lang} home page does not link {topic}/"
+    for labels in content.levels().values():
+        assert labels[lang] in html, f"the {lang} home page does not list the level {labels[lang]}"
+    assert 'href="report/"' in html, "the home page does not link the execution report"
+    if (content.DOCS / f"practice.{lang}.md").exists():
+        assert 'href="practice/"' in html, "the home page does not link practice mode"
+    assert "md-sidebar--primary" in html and 'data-md-component="sidebar"' in html
+    assert "hidden" not in re.search(r'<div class="md-sidebar md-sidebar--primary"[^>]*>', html)[0]
+
+
+@pytest.mark.parametrize("lang", content.LANGS)
+def test_glossary_links_every_term_to_a_page(built_site, lang):
+    import glossary
+
+    page = built_site / content.site_prefix(lang) / "glossary" / "index.html"
+    rows = [r for r in _collect(page).rows if r and r[0][0] not in {"中文", "English"}]
+    assert len(rows) == len(glossary.load()["terms"]), "a glossary row is missing"
+    explained = glossary.explaining_pages()
+    uncovered = {t[lang] for t in glossary.load()["terms"] if t["zh"] not in explained}
+    problems = []
+    for cells in rows:
+        term, (text, hrefs) = cells[0][0], cells[2]
+        if term in uncovered:
+            if text != glossary.NOT_COVERED[lang]:
+                problems.append(f"{term}: no page found, but the cell says {text!r}")
+        elif not hrefs or not _target(built_site, page, hrefs[0]).exists() or not text:
+            problems.append(f"{term}: no working link to the page that explains it")
+    assert not problems, f"{lang} glossary:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", content.LANGS)
+def test_sources_page_names_each_post_and_counts_right(built_site, lang):
+    import seed_map
+
+    html = (built_site / content.site_prefix(lang) / "sources" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    posts = {entry["at"].split(":")[0] for entry in seed_map.load_map()}
+    for post in posts:
+        title = seed_map.load_posts().get(post)
+        assert title, f"scripts/data/posts.yml has no title for {post}"
+        assert title["zh"] in html and title[lang] in html, f"{lang} sources page lacks {post}"
+        if seed_map.DEFAULT_SEEDS.exists():  # the title is the post's own words
+            text = (seed_map.DEFAULT_SEEDS / post).read_text(encoding="utf-8")
+            assert title["zh"] in text, f"posts.yml: {post}'s title is not in the post"
+    wrong = [f"{n} {word}" for n, word in re.findall(r"\basked (\d+) (times?)\b", html)]
+    wrong = [w for w in wrong if (w.split()[0] == "1") != (w.split()[1] == "time")]
+    assert not wrong, f"wrong plurals on the sources page: {sorted(set(wrong))}"
+
+
+# Words spelled the British way; the English pages use American spelling (README,
+# "Contributing"). Code, file names and quoted titles are not checked (<code>, <pre>).
+BRITISH = re.compile(
+    r"\b(?:\w*(?:optimis|normalis|initialis|memoris|generalis|regularis|synchronis|"
+    r"visualis|summaris|organis|recognis|tokenis|quantis|standardis|vectoris|randomis|"
+    r"stabilis|penalis|maximis|minimis|utilis|parallelis|serialis|realis|categoris)"
+    r"(?:e|ed|es|ing|ation|ations|er|ers)|analys(?:e|ed|ing)|\w*behaviour\w*|colour\w*|"
+    r"favour\w*|neighbour\w*|\w*labell(?:ed|ing)|defence|centres?|catalogues?|modelling|"
+    r"modelled|levelled|cancelled|travelled|grey|licence|judgement|whilst|learnt|programme)\b",
+    re.I,
+)
+
+
+def test_english_pages_use_american_spelling(built_site):
+    found = {}
+    for html in sorted((built_site / "en").rglob("index.html")):
+        if "/notebook/" in html.as_posix():
+            continue  # generated from the pages, which are checked
+        words = sorted({m.group(0) for m in BRITISH.finditer(" ".join(_collect(html).text))})
+        if words:
+            found[html.relative_to(built_site).parent.as_posix()] = words
+    lines = [f"{page}: {', '.join(words)}" for page, words in found.items()]
+    assert not found, "British spellings in English pages (-ize, -or, -er):\n" + "\n".join(lines)
+
+
+def test_every_page_has_its_date_edit_and_report_links(built_site):
+    """The footer of the content: last updated, edit, report an error; in the page's
+    language; no <link rel=alternate> that makes Material fetch a missing sitemap.xml."""
+    repo = content.mkdocs_config()["extra"]["social"][0]["link"].rstrip("/")
+    problems = []
+    for page in content.iter_pages():
+        html = _page_html(built_site, page).read_text(encoding="utf-8")
+        rel = page.path.relative_to(content.ROOT).as_posix()
+        if f'href="{repo}/edit/main/{rel}"' not in html:
+            problems.append(f"{rel}: no edit link")
+        if f'href="{repo}/issues/new?' not in html:
+            problems.append(f"{rel}: no report link")
+        if 'class="md-source-file__fact page-updated"' not in html:
+            problems.append(f"{rel}: no last-updated date")
+        if re.search(r'<link rel="alternate" href="[^"]*" hreflang', html):
+            problems.append(f"{rel}: <link rel=alternate> (Material fetches sitemap.xml beside it)")
+        if page.lang == "zh" and 'title="Permanent link"' in html:
+            problems.append(f"{rel}: 'Permanent link' in English")
+    assert not problems, "\n".join(problems[:30])
+    assert (built_site / "sitemap.xml").exists()
+
+
+@pytest.mark.parametrize("lang", content.LANGS)
+def test_notebook_pages_offer_the_download_and_the_pinned_install(built_site, lang):
+    import notebooks
+
+    pins = notebooks.pinned_versions()
+    for topic in notebooks.topics():
+        html_path = built_site / content.site_prefix(lang) / topic / "notebook" / "index.html"
+        html = html_path.read_text(encoding="utf-8")
+        assert f'<a href="{notebooks.NOTEBOOK_NAME}" download' in html, f"{html_path}: no link"
+        install = re.search(r'<pre class="notebook-install"><code>pip install ([^<]+)</code>', html)
+        assert install, f"{html_path}: no pip install line"
+        for requirement in install.group(1).split():
+            name = requirement.split("==")[0]
+            assert pins.get(re.sub(r"[-_.]+", "-", name).lower()) == requirement, requirement
+        title = re.search(r"<title>([^<]*)</title>", html).group(1)
+        assert content.topic_titles(lang)[topic] in title and "Notebook" not in title, title
+
+
+def test_not_found_page_in_both_languages(built_site):
+    root = (built_site / "404.html").read_text(encoding="utf-8")
+    english = (built_site / "en" / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in root and "页面不存在" in root
+    assert '<html lang="en"' in english and "Page not found" in english
+    assert '"/en/404.html"' in root or 'langs[i] + "/404.html"' in root

@@ -7,8 +7,7 @@ Under every snippet's recorded output:
   from the manifests in build/verify/ (scripts/manifests.py), never hand-written;
 - a download link for the snippet's .py file.
 At the top of the runnable-example section, a link to the question's notebook
-(scripts/notebooks.py). The short and detailed answers get the class `practice-answer`,
-which practice mode (docs/assets/practice.js) hides until the reader reveals them.
+(scripts/notebooks.py). Which sections practice mode hides: scripts/site_hooks/practice.py.
 
 The downloads and figures are copied next to the page: <topic>/<question>/<file>.
 """
@@ -115,14 +114,6 @@ def on_page_markdown(markdown, page, config, files):
     lang = _lang(page.file)
     runs = _runs["manifests"]
     sections = content.SECTIONS[lang]
-    for title in sections[:2]:
-        markdown = re.sub(
-            rf"^## {re.escape(title)}\s*$",
-            f"## {title} {{: .practice-answer }}",
-            markdown,
-            count=1,
-            flags=re.M,
-        )
     notebook = manifests.TEXT[lang]["notebook"].format(name=f"{meta['id']}.ipynb")
     markdown = re.sub(
         rf"^## {re.escape(sections[2])}\s*$",

@@ -8,18 +8,25 @@ Runs after the i18n plugin's on_files (priority -100), for each language build:
   would be copied verbatim (ultrabug/mkdocs-static-i18n#198);
 - gives each notebook its twin in the other language, for the language switcher;
 - gives mkdocs-jupyter's cache of rendered notebooks one folder per language (below);
-- renders the notebooks missing from that cache in parallel, one process per core, into
-  the cache (mkdocs-jupyter renders one notebook after another: on a fresh checkout this
-  was half of the site build).
-Notebook pages stay out of the search index: they repeat the question pages.
+- renders the notebooks missing from that cache, of both languages, in background
+  processes (one per core) that start with the first language's build and run while the
+  main process builds the Markdown pages; each notebook page waits for its own entry
+  (mkdocs-jupyter renders one notebook after another: on a fresh checkout this was half
+  of the site build).
+Each notebook page is titled in its language and starts with a link to download the
+.ipynb and the pinned `pip install` that runs it (scripts/notebooks.py reads the pins
+from constraints.txt). Notebook pages stay out of the search index: they repeat the
+question pages.
 """
 
+import html as html_lib
 import importlib.metadata
 import json
 import multiprocessing
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -73,29 +80,52 @@ def _render_one(path: str, cache_path: str, options: dict) -> None:
     target.with_suffix(".tmp").replace(target)
 
 
-def _prerender(paths: list[Path], plugin_config) -> None:
+# Workers rendering notebooks in the background, and the cache entry each notebook's page
+# will read. Started by the first language's build for every language, so that they render
+# while the main process builds the Markdown pages, instead of one language at a time.
+_workers: list = []
+_awaited: dict[str, Path] = {}
+
+
+def _jobs(lang: str, plugin_config) -> list[tuple[str, str, dict]]:
     from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
 
     options = {k: plugin_config[k] for k in (*RENDER_OPTIONS, "execute", "toc_depth")}
     jobs = []
-    for path in paths:
+    for path in notebooks.write_topics(content.NOTEBOOKS, lang):
         key = _compute_cache_key(str(path), plugin_config, plugin_config["execute"])
-        cache_path = _get_cache_path(plugin_config["cache_dir"], key)
-        if not cache_path.exists():
+        cache_path = _get_cache_path(str(rendered_cache(lang)), key)
+        if not cache_path.exists() and cache_path not in _awaited.values():
             jobs.append((str(path), str(cache_path), options))
+    return jobs
+
+
+def _prerender(languages: list[str], plugin_config) -> None:
+    """Start rendering, in the background, the notebooks of `languages` (in that order)
+    that are not in mkdocs-jupyter's cache yet."""
+    jobs = [job for lang in languages for job in _jobs(lang, plugin_config)]
     if len(jobs) < 2:  # one notebook: mkdocs-jupyter renders it itself
         return
     # Forked, so the hook's function needs no pickling. A worker that fails leaves its
     # notebooks uncached; mkdocs-jupyter then renders them itself and reports the error.
     fork = multiprocessing.get_context("fork")
     count = min(len(jobs), os.cpu_count() or 1)
-    workers = [
-        fork.Process(target=_render_into_cache, args=(jobs[i::count],)) for i in range(count)
-    ]
-    for worker in workers:
+    for i in range(count):
+        worker = fork.Process(target=_render_into_cache, args=(jobs[i::count],), daemon=True)
         worker.start()
-    for worker in workers:
-        worker.join()
+        _workers.append(worker)
+    _awaited.update({path: Path(cache_path) for path, cache_path, _ in jobs})
+
+
+@event_priority(50)  # before mkdocs-jupyter's on_pre_page looks the notebook up in its cache
+def on_pre_page(page, config, files):
+    """Wait for the background render of this notebook, if one is running."""
+    cache_path = _awaited.get(page.file.abs_src_path or "")
+    while cache_path is not None and not cache_path.exists():
+        if not any(worker.is_alive() for worker in _workers):
+            break  # a worker failed: mkdocs-jupyter renders it and reports the error
+        time.sleep(0.02)
+    return page
 
 
 @event_priority(-200)
@@ -107,8 +137,8 @@ def on_files(files, config):
     jupyter["cache_dir"] = str(rendered_cache(lang))
     languages = [language.locale for language in i18n.config.languages]
     written = notebooks.write_topics(out_dir, lang)
-    if jupyter["cache"]:
-        _prerender(written, jupyter)
+    if jupyter["cache"]:  # this language first, then the others
+        _prerender([lang] + [other for other in languages if other != lang], jupyter)
     for path in written:
         src_uri = path.relative_to(out_dir / lang).as_posix()
         folder = src_uri.removesuffix(".ipynb")  # <topic>/notebook
@@ -126,9 +156,39 @@ def on_files(files, config):
     return files
 
 
+TEXT = {
+    "zh": {
+        "title": "{topic}：全部代码（notebook）",
+        "download": "下载 notebook（{name}）",
+        "run": "在本地运行：安装题库测试时用的版本，再用 JupyterLab 或 VS Code 打开它。",
+    },
+    "en": {
+        "title": "{topic}: all the code (notebook)",
+        "download": "Download the notebook ({name})",
+        "run": "To run it locally, install the versions the bank is tested with, then open "
+        "it in JupyterLab or VS Code.",
+    },
+}
+
+
+def download_block(topic: str, lang: str) -> str:
+    """The download link and the pinned install line at the top of a notebook page."""
+    text = TEXT[lang]
+    name = notebooks.NOTEBOOK_NAME
+    install = html_lib.escape("pip install " + " ".join(notebooks.topic_requirements(topic, lang)))
+    return (
+        f'<div class="notebook-download">\n<p><a href="{name}" download class="md-button">'
+        f"{text['download'].format(name=name)}</a></p>\n<p>{text['run']}</p>\n"
+        f'<pre class="notebook-install"><code>{install}</code></pre>\n</div>\n'
+    )
+
+
 def on_page_content(html, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):
         page.meta["search"] = {"exclude": True}
+        lang = getattr(page.file, "locale", content.DEFAULT_LANG)
+        topic = page.file.src_uri.split("/")[0]
+        page.title = TEXT[lang]["title"].format(topic=content.topic_titles(lang)[topic])
         # The page's table of contents comes from Python-Markdown's toc extension, which
         # makes heading ids unique (rag, rag_1, ...; an empty slug, as for Chinese text,
         # becomes _1, _2, ...). nbconvert leaves duplicates and empty ids: apply the same
@@ -141,4 +201,6 @@ def on_page_content(html, page, config, files):
             return f'{match.group(1)} id="{slug}"'
 
         html = re.sub(r'(<h[1-6][^>]*?) id="([^"]*)"', unique, html)
+        block = download_block(topic, lang)  # under the notebook's H1, the topic's title
+        html = html.replace("</h1>", "</h1>\n" + block, 1) if "</h1>" in html else block + html
     return html

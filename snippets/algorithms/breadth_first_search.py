@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import Hashable, Mapping, Sequence
 from itertools import pairwise
 
-Graph = Mapping[Hashable, Sequence[Hashable]]  # node -> neighbours; a node may lack a key
+Graph = Mapping[Hashable, Sequence[Hashable]]  # node -> neighbors; a node may lack a key
 
 
 def bfs_order(graph: Graph, start: Hashable) -> list[Hashable]:
@@ -118,8 +118,8 @@ rng = random.Random(0)  # noqa: S311 - test data, not cryptography
 paths_checked = 0
 for _ in range(300):
     n = rng.randint(1, 30)
-    # random out-degrees, neighbours drawn with replacement: duplicates and self-loops occur;
-    # nodes >= n appear only as neighbours and have no key of their own
+    # random out-degrees, neighbors drawn with replacement: duplicates and self-loops occur;
+    # nodes >= n appear only as neighbors and have no key of their own
     graph = {
         node: [rng.randrange(n + 3) for _ in range(rng.randint(0, 3))]
         for node in range(n)

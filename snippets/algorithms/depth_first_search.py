@@ -7,7 +7,7 @@ iterative version that marks nodes when they are pushed.
 import random
 from collections.abc import Hashable, Mapping, Sequence
 
-Graph = Mapping[Hashable, Sequence[Hashable]]  # node -> neighbours; a node may lack a key
+Graph = Mapping[Hashable, Sequence[Hashable]]  # node -> neighbors; a node may lack a key
 
 
 def dfs_recursive(graph: Graph, start: Hashable) -> list[Hashable]:
@@ -37,7 +37,7 @@ def dfs_iterative(graph: Graph, start: Hashable) -> list[Hashable]:
             continue
         visited.add(node)  # mark when popped, not when pushed
         order.append(node)
-        # push in reverse so that the first neighbour is popped (visited) first
+        # push in reverse so that the first neighbor is popped (visited) first
         stack.extend(n for n in reversed(graph.get(node, ())) if n not in visited)
     return order
 
@@ -100,7 +100,7 @@ rng = random.Random(0)  # noqa: S311 - test data, not cryptography
 differ = 0
 for _ in range(500):
     size = rng.randint(1, 25)
-    # neighbours drawn with replacement: duplicates, self-loops and cycles all occur
+    # neighbors drawn with replacement: duplicates, self-loops and cycles all occur
     graph = {v: [rng.randrange(size) for _ in range(rng.randint(0, 4))] for v in range(size)}
     start = rng.randrange(size)
     expected = dfs_recursive(graph, start)

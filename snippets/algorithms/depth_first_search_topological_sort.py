@@ -1,6 +1,6 @@
-"""Topological sort and cycle detection with DFS and three colours: white = not seen, grey =
-on the current path, black = finished. An edge to a grey node closes a cycle. The DFS is
-iterative (a stack of neighbour iterators), so long chains are fine. Checked against Kahn's
+"""Topological sort and cycle detection with DFS and three colors: white = not seen, gray =
+on the current path, black = finished. An edge to a gray node closes a cycle. The DFS is
+iterative (a stack of neighbor iterators), so long chains are fine. Checked against Kahn's
 algorithm on random graphs.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from itertools import pairwise
 
 Graph = Mapping[Hashable, Sequence[Hashable]]  # edge u -> v: u must come before v
-WHITE, GREY, BLACK = "white", "grey", "black"
+WHITE, GREY, BLACK = "white", "gray", "black"
 
 
 class CycleError(ValueError):
@@ -20,7 +20,7 @@ class CycleError(ValueError):
 
 
 def all_nodes(graph: Graph) -> list[Hashable]:
-    """Keys and neighbours, in first-seen order (a neighbour may have no key of its own)."""
+    """Keys and neighbors, in first-seen order (a neighbor may have no key of its own)."""
     return list(dict.fromkeys([*graph, *(v for vs in graph.values() for v in vs)]))
 
 
@@ -32,7 +32,7 @@ def topological_sort(graph: Graph) -> list[Hashable]:
         if colour[root] != WHITE:
             continue
         colour[root] = GREY
-        path = [root]  # the grey nodes, in order
+        path = [root]  # the gray nodes, in order
         stack = [iter(graph.get(root, ()))]  # one iterator per node on the path
         while stack:
             for neighbour in stack[-1]:  # resume where this node left off
@@ -41,9 +41,9 @@ def topological_sort(graph: Graph) -> list[Hashable]:
                     path.append(neighbour)
                     stack.append(iter(graph.get(neighbour, ())))
                     break
-                if colour[neighbour] == GREY:  # back edge: neighbour is an ancestor
+                if colour[neighbour] == GREY:  # back edge: neighbor is an ancestor
                     raise CycleError([*path[path.index(neighbour) :], neighbour])
-            else:  # all neighbours done: the node finishes
+            else:  # all neighbors done: the node finishes
                 stack.pop()
                 node = path.pop()
                 colour[node] = BLACK

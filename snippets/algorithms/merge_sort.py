@@ -116,7 +116,7 @@ for items in edge_cases:
         assert sort(items) == sorted(items), items
 print(f"1000 random lists and {len(edge_cases)} edge cases: both versions match sorted()")
 
-# 2. Stability on a minimal counterexample: keys [1, 1, 0] labelled a, b, c.
+# 2. Stability on a minimal counterexample: keys [1, 1, 0] labeled a, b, c.
 records = [Record(1, "a"), Record(1, "b"), Record(0, "c")]
 print(f"input                {records}")
 print(f"source (<)           {merge_sort_source(records)}  <- 1b before 1a: not stable")

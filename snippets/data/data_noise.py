@@ -22,11 +22,11 @@ def model():
     return LogisticRegression(max_iter=1000)
 
 
-# Every sample is scored by a model that did not train on it, so it cannot have memorised it.
+# Every sample is scored by a model that did not train on it, so it cannot have memorized it.
 cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 proba = cross_val_predict(model(), X_train, noisy, cv=cv, method="predict_proba")
 
-# Confident learning: class k's threshold is the mean probability of k among samples labelled
+# Confident learning: class k's threshold is the mean probability of k among samples labeled
 # k. A sample is flagged when some other class clears its own threshold and, among the classes
 # that do, has the highest probability.
 thresholds = np.array([proba[noisy == k, k].mean() for k in range(10)])

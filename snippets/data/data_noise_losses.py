@@ -1,7 +1,7 @@
 """Label smoothing and noise-robust losses on 40% wrong labels.
 
-An MLP trained long enough with cross-entropy memorises the flipped labels. Label smoothing
-(nn.CrossEntropyLoss(label_smoothing=0.1)) softens the targets but still memorises; MAE
+An MLP trained long enough with cross-entropy memorizes the flipped labels. Label smoothing
+(nn.CrossEntropyLoss(label_smoothing=0.1)) softens the targets but still memorizes; MAE
 and generalized cross-entropy (GCE) are bounded losses that largely refuse the wrong labels.
 """
 
@@ -55,7 +55,7 @@ for name, loss_fn in losses.items():
         nn.Linear(128, 10),
     )  # fmt: skip
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    for _ in range(200):  # full batch, long enough for cross-entropy to memorise
+    for _ in range(200):  # full batch, long enough for cross-entropy to memorize
         loss = loss_fn(model(X_train), noisy)
         optimizer.zero_grad()
         loss.backward()
@@ -67,6 +67,6 @@ for name, loss_fn in losses.items():
     print(f"{name:20s} {test_acc:8.3f}  {fitted:.3f}")
 
 ce, smooth, mae, gce = results.values()
-assert ce[1] > 0.9, "cross-entropy memorises the wrong labels"
-assert smooth[0] > ce[0] and smooth[1] > 0.8, "smoothing helps a little, still memorises"
+assert ce[1] > 0.9, "cross-entropy memorizes the wrong labels"
+assert smooth[0] > ce[0] and smooth[1] > 0.8, "smoothing helps a little, still memorizes"
 assert min(mae[0], gce[0]) > ce[0] + 0.2 and max(mae[1], gce[1]) < 0.15, "bounded losses resist"

@@ -1,7 +1,7 @@
 """The curse of dimensionality in numbers, and why t-SNE is for plots only.
 
 1. Distances concentrate: in many dimensions the nearest and the farthest point are
-   almost equally far away, so "nearest neighbour" loses its meaning.
+   almost equally far away, so "nearest neighbor" loses its meaning.
 2. kNN on 2 informative features drowns as irrelevant features are added.
 3. t-SNE has no transform(): adding points changes the whole embedding, whereas a
    fitted PCA maps the same sample to the same coordinates every time.
@@ -23,7 +23,7 @@ contrast = {}
 for d in (2, 10, 100, 1000):
     points, queries = rng.random((1000, d)), rng.random((100, d))
     dist = cdist(queries, points)  # (100, 1000) Euclidean distances
-    # one query's ratio is noisy (its nearest neighbour may be very close): take the median
+    # one query's ratio is noisy (its nearest neighbor may be very close): take the median
     contrast[d] = np.median((dist.max(axis=1) - dist.min(axis=1)) / dist.min(axis=1))
     print(f"{d:4d}  {contrast[d]:34.2f}   {0.1 ** (1 / d):.2f}")
 

@@ -3,7 +3,7 @@ SelectFromModel inside a Pipeline (refitted on each training fold), and what mut
 information sees that the F-test does not.
 
 Columns 0-4 are make_classification's informative features; with one cluster per class,
-the two class centres happen to coincide on column 3, so only 0, 1, 2 and 4 separate the
+the two class centers happen to coincide on column 3, so only 0, 1, 2 and 4 separate the
 classes. Column 200 carries a non-linear signal (its spread, not its mean, depends on the
 class); the other 195 columns are noise.
 """

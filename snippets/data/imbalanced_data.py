@@ -46,7 +46,7 @@ models = {
 for model in models.values():
     model.fit(X_train, y_train)
 
-# Threshold moving: keep the plain model, pick the threshold that maximises F1 on validation.
+# Threshold moving: keep the plain model, pick the threshold that maximizes F1 on validation.
 precision, recall, thresholds = precision_recall_curve(
     y_val, models["plain"].predict_proba(X_val)[:, 1]
 )

@@ -37,7 +37,7 @@ for _ in range(60):
     optimizer.zero_grad()
     nn.functional.cross_entropy(trained(X_train), y_train).backward()
     optimizer.step()
-trained.eval()  # dropout off, BatchNorm on its running statistics: export this behaviour
+trained.eval()  # dropout off, BatchNorm on its running statistics: export this behavior
 
 with tempfile.TemporaryDirectory() as tmp:
     # 1. Save the weights (a state_dict), not the pickled module.

@@ -1,7 +1,7 @@
 """Ring all-reduce, simulated step by step: the result and the traffic per worker.
 
 N workers each hold a gradient of S numbers, cut into N chunks. In N-1 reduce-scatter
-steps each worker passes one chunk to its right neighbour, which adds it to its own; then
+steps each worker passes one chunk to its right neighbor, which adds it to its own; then
 every worker owns one fully summed chunk. N-1 all-gather steps pass the summed chunks
 around. Each worker sends 2(N-1)/N * S numbers, almost independent of N, whereas a
 parameter server receives and sends N * S.

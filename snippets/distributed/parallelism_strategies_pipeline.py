@@ -42,7 +42,7 @@ def simulate(kind: str, p: int, m: int) -> tuple[int, float, int, list[str]]:
             else:
                 needs = ("B", s + 1, i) if s < p - 1 else ("F", s, i)
             if needs is not None and needs not in done:
-                continue  # wait for the neighbouring stage
+                continue  # wait for the neighboring stage
             start = max(free[s], done[needs] if needs else 0)
             done[(op, s, i)] = free[s] = start + 1
             position[s] += 1

@@ -64,7 +64,7 @@ assert with_amp == measured
 
 # --- An energy estimate for a hypothetical run. Every number here is an assumption. ---
 PARAMS, TOKENS = 1e9, 20e9  # a 1B model on 20B tokens (about 20 tokens per parameter)
-PUE = 1.2  # data-centre overhead: cooling, power conversion
+PUE = 1.2  # data-center overhead: cooling, power conversion
 GRID = 0.4  # kg CO2e per kWh; low-carbon grids are nearer 0.05
 GPUS = {  # dense 16-bit peak FLOP/s and board power in W, from the datasheets
     "H100 SXM": (989e12, 700),
@@ -84,7 +84,7 @@ def estimate(gpu="H100 SXM", mfu=0.4, peak_factor=1.0, params=PARAMS, tokens=TOK
 scenarios = {
     "baseline: H100, BF16, MFU 40%": estimate(),
     "TF32 instead of BF16 (half the peak)": estimate(peak_factor=0.5),
-    "poor utilisation, MFU 20%": estimate(mfu=0.2),
+    "poor utilization, MFU 20%": estimate(mfu=0.2),
     "early stop at 60% of the tokens": estimate(tokens=0.6 * TOKENS),
     "a 0.5B model on the same tokens": estimate(params=0.5e9),
     "V100 (300 W instead of 700 W)": estimate(gpu="V100 SXM2"),

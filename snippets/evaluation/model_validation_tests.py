@@ -58,7 +58,7 @@ def train_steps(model: nn.Module, x, y, steps: int) -> list[float]:
 
 torch.manual_seed(0)
 x = torch.randn(32, N_IN)
-y = torch.randint(0, N_CLASSES, (32,))  # random labels: only memorising can fit them
+y = torch.randint(0, N_CLASSES, (32,))  # random labels: only memorizing can fit them
 
 
 def check_shape(broken, predict_fn):

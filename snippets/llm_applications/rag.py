@@ -5,7 +5,7 @@ scikit-learn's document frequencies. The "dense" retriever is a stand-in: TF-IDF
 character n-grams (scikit-learn, nothing to download) plays the role of an embedding model,
 so its numbers say nothing about how a real embedding model would do. The two rankings are
 fused with RRF (k = 60) and evaluated with recall@k, MRR and nDCG (nDCG checked against
-scikit-learn) on a small labelled Chinese/English corpus written below, and the per-query
+scikit-learn) on a small labeled Chinese/English corpus written below, and the per-query
 ranks behind the averages are printed and asserted.
 """
 
@@ -91,7 +91,7 @@ hand = 1.375 * math.log(1.6)
 assert abs(toy.scores("a")[0] - hand) < 1e-12
 print(f"BM25 toy score {toy.scores('a')[0]:.6f}  by hand {hand:.6f}")
 
-# 2) A small labelled corpus: 16 passages, 13 questions, relevant passage ids per question.
+# 2) A small labeled corpus: 16 passages, 13 questions, relevant passage ids per question.
 DOCS = [
     "退货政策：商品签收后七天内可以无理由退货，运费由买家承担。",  # 0
     "Refund policy: refunds are issued to the original payment method within 5 business days.",

@@ -13,7 +13,7 @@ PARAMS = 8.03e9
 MATMUL_PARAMS = PARAMS - VOCAB * HIDDEN  # the input embedding is a lookup, not a matmul
 MAX_CONTEXT = 131072  # Llama 3.1 8B max_position_embeddings
 
-# ---- illustrative assumptions (labelled; not measured) -----------------------------------------
+# ---- illustrative assumptions (labeled; not measured) -----------------------------------------
 PRICE_IN, PRICE_CACHED, PRICE_OUT = 0.20, 0.02, 0.60  # $ per 1M tokens (cached = 10% of input)
 GPU_FLOPS, MFU, GPU_HOUR = 989e12, 0.40, 3.00  # H100 SXM bf16 dense peak, 40% utilization, $/h
 QUESTION, ANSWER = 300, 300  # tokens of system prompt + question, and of the answer

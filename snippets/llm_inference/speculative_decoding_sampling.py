@@ -62,7 +62,7 @@ def speculative_sample(length=L, gamma=GAMMA, stats=None, mode="residual"):
             if not ok:  # rejected: sample from the residual and end the round
                 if mode == "residual":
                     seq.append(sample([max(0.0, a - b) for a, b in zip(p, q, strict=True)]))
-                elif mode == "resample_p":  # BUG: tokens the draft favours are counted twice
+                elif mode == "resample_p":  # BUG: tokens the draft favors are counted twice
                     seq.append(sample(p))
                 else:
                     seq.append(y)

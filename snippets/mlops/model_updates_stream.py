@@ -1,7 +1,7 @@
 """Online learning with partial_fit: each batch of a stream is seen once, as it arrives.
 
 SGDClassifier and MultinomialNB are updated batch by batch. From batch 8 on, the labels are
-wrong (a broken labelling job, or poisoning). An update gate accepts a candidate only if it
+wrong (a broken labeling job, or poisoning). An update gate accepts a candidate only if it
 does not score worse on a trusted validation set; ungated models absorb the bad batches.
 """
 

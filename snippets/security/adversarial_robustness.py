@@ -15,7 +15,7 @@ from torch import nn
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the Agg backend)
 
-torch.set_num_threads(1)  # tiny matrices: more threads only add synchronisation overhead
+torch.set_num_threads(1)  # tiny matrices: more threads only add synchronization overhead
 torch.manual_seed(0)
 X, y = load_digits(return_X_y=True)
 X = X / 16.0  # pixel values 0..16 -> [0, 1]: the valid range adversarial images must stay in

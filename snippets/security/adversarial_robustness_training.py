@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 
 EPS = 0.2  # L-infinity budget on pixels scaled to [0, 1]
-torch.set_num_threads(1)  # tiny matrices: more threads only add synchronisation overhead
+torch.set_num_threads(1)  # tiny matrices: more threads only add synchronization overhead
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X / 16.0, y, test_size=0.25, random_state=0)

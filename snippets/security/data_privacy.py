@@ -1,7 +1,7 @@
 """The Laplace mechanism and the privacy budget.
 
 A counting query answered with Laplace noise of scale sensitivity/epsilon: we check the noise
-scale empirically, check the e^epsilon bound on two neighbouring datasets, and show why a
+scale empirically, check the e^epsilon bound on two neighboring datasets, and show why a
 budget is needed: repeated answers compose (their epsilons add up) and averaging them
 recovers the exact count.
 """
@@ -31,7 +31,7 @@ for epsilon in (0.1, 1.0, 10.0):
     assert abs(mean_abs / b - 1) < 0.02 and abs(std / (math.sqrt(2) * b) - 1) < 0.02
 
 
-# The DP guarantee: for neighbouring datasets (one person more: count + 1), the probability
+# The DP guarantee: for neighboring datasets (one person more: count + 1), the probability
 # of any set of outputs differs by at most a factor e^epsilon. Check it on intervals of
 # outputs, with probabilities from the Laplace CDF.
 def laplace_cdf(x, loc: float, b: float):
@@ -44,7 +44,7 @@ edges = np.arange(true_count - 10.0, true_count + 11.0, 0.25)
 p_d = np.diff(laplace_cdf(edges, true_count, SENSITIVITY / epsilon))
 p_d1 = np.diff(laplace_cdf(edges, true_count + 1, SENSITIVITY / epsilon))
 ratio = np.maximum(p_d / p_d1, p_d1 / p_d).max()
-print(f"neighbouring datasets, eps=1: max probability ratio {ratio:.3f} <= e^1 = {math.e:.3f}")
+print(f"neighboring datasets, eps=1: max probability ratio {ratio:.3f} <= e^1 = {math.e:.3f}")
 assert ratio <= math.exp(epsilon) + 1e-9
 
 

@@ -17,7 +17,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 DELTA = 1e-5  # well below 1 / (number of training examples)
 EPOCHS, BATCH, LR, MAX_GRAD_NORM = 15, 64, 0.05, 1.0
-torch.set_num_threads(1)  # tiny matrices: more threads only add synchronisation overhead
+torch.set_num_threads(1)  # tiny matrices: more threads only add synchronization overhead
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X / 16.0, y, test_size=0.25, random_state=0)

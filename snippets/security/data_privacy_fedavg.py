@@ -17,7 +17,7 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 
 N_CLIENTS, ROUNDS, LOCAL_EPOCHS, LR = 5, 20, 2, 0.1
-torch.set_num_threads(1)  # tiny matrices: more threads only add synchronisation overhead
+torch.set_num_threads(1)  # tiny matrices: more threads only add synchronization overhead
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X / 16.0, y, test_size=0.25, random_state=0)

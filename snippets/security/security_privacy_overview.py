@@ -2,7 +2,7 @@
 
 An overfitted model has a much lower loss on its training records than on unseen ones, so an
 attacker who only sees the model's loss on a record can guess membership better than a coin
-flip. The same network stopped early (restoring its best validation checkpoint) generalises
+flip. The same network stopped early (restoring its best validation checkpoint) generalizes
 better and leaks much less.
 """
 
@@ -19,10 +19,10 @@ from torch import nn
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the Agg backend)
 
-torch.set_num_threads(1)  # tiny matrices: more threads only add synchronisation overhead
+torch.set_num_threads(1)  # tiny matrices: more threads only add synchronization overhead
 X, y = make_classification(
     n_samples=2000, n_features=20, n_informative=8, flip_y=0.1, random_state=0
-)  # 10% of the labels are noise: the records a model can only memorise
+)  # 10% of the labels are noise: the records a model can only memorize
 X, y = torch.tensor(X, dtype=torch.float32), torch.tensor(y)
 perm = torch.randperm(len(X), generator=torch.Generator().manual_seed(0))
 members, non_members, val, test = perm[:500], perm[500:1000], perm[1000:1250], perm[1250:]
@@ -67,7 +67,7 @@ def accuracy(model: nn.Module, idx: torch.Tensor) -> float:
 
 def membership_attack(model: nn.Module) -> tuple[float, float]:
     """Guess "member" when the loss is below a threshold. The threshold is tuned on half of the
-    members and non-members (the attacker's own labelled examples), the accuracy is measured on
+    members and non-members (the attacker's own labeled examples), the accuracy is measured on
     the other half; 0.5 means the attack learns nothing."""
     loss_in, loss_out = per_record_loss(model, members), per_record_loss(model, non_members)
     half = len(loss_in) // 2
@@ -108,5 +108,5 @@ plt.close(fig)
 _, test_over, attack_over, auc_over = results["overfitted"]
 _, test_reg, attack_reg, auc_reg = results["early stopping"]
 assert attack_over > 0.6, "the overfitted model leaks membership"
-assert attack_reg < 0.55 and auc_reg < auc_over, "regularisation leaks much less"
-assert test_reg >= test_over, "and generalises at least as well"
+assert attack_reg < 0.55 and auc_reg < auc_over, "regularization leaks much less"
+assert test_reg >= test_over, "and generalizes at least as well"

@@ -1,6 +1,6 @@
 """Two quick checks before a long run: the initial loss, and overfitting a single batch.
 
-At initialisation a classifier's loss should be close to ln(number of classes). A correct
+At initialization a classifier's loss should be close to ln(number of classes). A correct
 model and training loop then drives the loss on one fixed batch to almost zero; the
 common bugs below cannot, and each fails in its own recognisable way.
 """
@@ -59,7 +59,7 @@ for name, loss in runs.items():
     print(f"  {name:32s} {shown}")
 
 assert abs(initial - math.log(N_CLASSES)) < 0.2, "a fresh classifier should be near ln(C)"
-assert runs["healthy loop"] < 0.01, "a correct loop memorises one batch"
+assert runs["healthy loop"] < 0.01, "a correct loop memorizes one batch"
 assert softmax_floor <= runs["softmax before CrossEntropyLoss"] < softmax_floor + 0.1
 assert runs["zero_grad() after backward()"] == initial, "no step ever changes the weights"
 assert runs["no zero_grad()"] > 1e3 and math.isnan(runs["learning rate 100x too high"])

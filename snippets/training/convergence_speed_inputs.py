@@ -1,4 +1,4 @@
-"""Input scaling decides how fast SGD can go: raw features, a BatchNorm input layer, standardised.
+"""Input scaling decides how fast SGD can go: raw features, a BatchNorm input layer, standardized.
 
 The same regression problem as convergence_speed.py, but the 8 features arrive in units
 that differ by a factor of 1000 (scales 0.1 ... 100, non-zero means), as raw tabular data
@@ -24,7 +24,7 @@ LRS = [1e-5, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1]
 
 def final_loss(X_in: torch.Tensor, lr: float, batchnorm: bool = False) -> float:
     torch.manual_seed(1)
-    first = [nn.BatchNorm1d(8)] if batchnorm else []  # normalises each feature per batch
+    first = [nn.BatchNorm1d(8)] if batchnorm else []  # normalizes each feature per batch
     model = nn.Sequential(
         *first, nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 1)
     )
@@ -49,7 +49,7 @@ best = {}
 for name, X_in, batchnorm in [
     ("raw features", X_raw, False),
     ("raw + BatchNorm1d first", X_raw, True),
-    ("standardised features", X_std, False),
+    ("standardized features", X_std, False),
 ]:
     losses = [final_loss(X_in, lr, batchnorm) for lr in LRS]
     best[name] = min(losses)
@@ -57,4 +57,4 @@ for name, X_in, batchnorm in [
     print(f"{name:24s}" + "".join(cells))
 
 assert best["raw features"] > 0.5, "raw inputs: every lr is either unstable or far too slow"
-assert best["standardised features"] < 0.15 and best["raw + BatchNorm1d first"] < 0.17
+assert best["standardized features"] < 0.15 and best["raw + BatchNorm1d first"] < 0.17

@@ -37,7 +37,7 @@ randomized = RandomizedSearchCV(SVC(), space, n_iter=BUDGET, cv=cv, random_state
 randomized.fit(X_train, y_train)
 
 
-# 3. Bayesian optimisation with TPE: 8 start-up trials, then each new trial is proposed
+# 3. Bayesian optimization with TPE: 8 start-up trials, then each new trial is proposed
 #    from a density model of the good and bad trials so far. The start-up trials are the
 #    first 8 points of the random search, enqueued explicitly, so the two methods differ
 #    only in how the remaining 17 trials are chosen.

@@ -64,7 +64,7 @@ best_depth, baseline_val = depths[best], val[-1]
 
 # 2. Learning curves: would more data help? High bias: both curves flatten below the target
 #    (more data will not help, add capacity). High variance: a large gap, validation still
-#    rising (more data, regularisation, averaging).
+#    rising (more data, regularization, averaging).
 print("2. learning curves: val accuracy at 10%, 25%, 50%, 75%, 100% of the training folds")
 verdicts = {}
 for depth in (4, best_depth):
@@ -127,7 +127,7 @@ for name, acc in test.items():
     print(f"   {name:18s} {acc:.3f}")
 
 assert diagnose(train[0], val[0]).startswith("underfit"), "shallow trees underfit"
-assert train[-1] == 1.0 and train[-1] - val[-1] > 0.1, "the unlimited tree memorises"
+assert train[-1] == 1.0 and train[-1] - val[-1] > 0.1, "the unlimited tree memorizes"
 assert all(diagnose(t, v) != "meets the target" for t, v in zip(train, val, strict=True))
 assert verdicts[4].startswith("high bias") and verdicts[best_depth].startswith("high var")
 assert forest_val > max(TARGET, baseline_val + 0.1), "the forest fixes what the diagnosis found"

@@ -1,4 +1,4 @@
-"""Overfitting, measured: an over-parameterised MLP memorises noisy labels; three remedies.
+"""Overfitting, measured: an over-parameterised MLP memorizes noisy labels; three remedies.
 
 The training and validation labels have 15% of their values flipped (as real labels
 are noisy); the test labels are the true ones, so test accuracy measures how well a
@@ -13,7 +13,7 @@ from torch import nn
 
 torch.manual_seed(0)
 X, y = make_moons(n_samples=1300, noise=0.2, random_state=0)
-noise_features = torch.randn(len(X), 5)  # irrelevant inputs that make memorising easy
+noise_features = torch.randn(len(X), 5)  # irrelevant inputs that make memorizing easy
 X = torch.cat([torch.tensor(X, dtype=torch.float32), noise_features], dim=1)
 y = torch.tensor(y, dtype=torch.float32)
 flipped = torch.rand(len(y)) < 0.15
@@ -65,7 +65,7 @@ def train(model: nn.Module, weight_decay: float = 0.0, patience: int | None = No
 
 
 variants = {
-    "no regularisation": dict(model=make_model()),
+    "no regularization": dict(model=make_model()),
     "weight decay 5.0": dict(model=make_model(), weight_decay=5.0),
     "dropout 0.8": dict(model=make_model(dropout=0.8)),
     "early stopping": dict(model=make_model(), patience=30),
@@ -85,9 +85,9 @@ for name, kwargs in variants.items():
         f"  {memorised}/{int(flipped_train.sum())}{note}"
     )
 
-base_train, base_test, base_memorised = scores["no regularisation"]
-assert base_train == 1.0 and base_memorised == int(flipped_train.sum()), "it memorises the noise"
+base_train, base_test, base_memorised = scores["no regularization"]
+assert base_train == 1.0 and base_memorised == int(flipped_train.sum()), "it memorizes the noise"
 for name, (train_acc, test_acc, _) in scores.items():
-    if name != "no regularisation":
-        assert test_acc > base_test + 0.03, f"{name} should generalise better than the baseline"
+    if name != "no regularization":
+        assert test_acc > base_test + 0.03, f"{name} should generalize better than the baseline"
         assert train_acc - test_acc < base_train - base_test, f"{name} should shrink the gap"

@@ -1,6 +1,6 @@
-"""Loss curves with and without regularisation: the picture of overfitting.
+"""Loss curves with and without regularization: the picture of overfitting.
 
-Same data as overfitting.py (100 noisy training samples). Without regularisation the
+Same data as overfitting.py (100 noisy training samples). Without regularization the
 training loss keeps falling while the validation loss turns upward after a few epochs;
 with dropout both curves stay close. The figure is saved as overfitting_curves.png.
 """
@@ -44,7 +44,7 @@ def curves(dropout: float, epochs: int = 300) -> tuple[list[float], list[float]]
     return train_losses, val_losses
 
 
-runs = {"no regularisation": curves(0.0), "dropout 0.8": curves(0.8)}
+runs = {"no regularization": curves(0.0), "dropout 0.8": curves(0.8)}
 
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
 for ax, (name, (train_losses, val_losses)) in zip(axes, runs.items(), strict=True):
@@ -66,8 +66,8 @@ for name, (train_losses, val_losses) in runs.items():
         f"{train_losses[-1]:.3f}, final validation loss {val_losses[-1]:.3f}"
     )
 
-plain_train, plain_val = runs["no regularisation"]
-assert plain_train[-1] < 0.05, "without regularisation it fits the noisy labels"
+plain_train, plain_val = runs["no regularization"]
+assert plain_train[-1] < 0.05, "without regularization it fits the noisy labels"
 assert plain_val[-1] > 2 * min(plain_val), "and its validation loss turns upward"
 drop_train, drop_val = runs["dropout 0.8"]
 assert drop_val[-1] - drop_train[-1] < plain_val[-1] - plain_train[-1], "dropout narrows the gap"

@@ -18,7 +18,7 @@ STEPS = 200
 
 
 def make_model() -> nn.Module:
-    """8 tanh layers, no normalisation: deep enough for the step size to matter."""
+    """8 tanh layers, no normalization: deep enough for the step size to matter."""
     torch.manual_seed(1)  # every variant starts from the same weights
     layers, width = [], 10
     for _ in range(8):

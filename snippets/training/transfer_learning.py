@@ -69,7 +69,7 @@ print(f"{accuracy(source_model, X_tgt, y_tgt):.3f}")
 # 2. Adapt to the target with a new head, three ways.
 def adapt(method: str, X_train, y_train, keep_bn_frozen: bool = True) -> nn.Module:
     torch.manual_seed(2)
-    head = nn.Linear(128, 10, dtype=DTYPE)  # a new head, initialised the same way for every method
+    head = nn.Linear(128, 10, dtype=DTYPE)  # a new head, initialized the same way for every method
     backbone = make_backbone()
     if method == "from scratch":
         groups = [{"params": [*backbone.parameters(), *head.parameters()], "lr": 3e-3}]
@@ -90,7 +90,7 @@ def adapt(method: str, X_train, y_train, keep_bn_frozen: bool = True) -> nn.Modu
 
 
 def labelled_split(per_class: int, draw: int):
-    """`per_class` labelled target images per digit; the rest of the target is the test set."""
+    """`per_class` labeled target images per digit; the rest of the target is the test set."""
     g = torch.Generator().manual_seed(100 + draw)
     chosen = [torch.nonzero(y_tgt == c).squeeze(1) for c in range(10)]
     chosen = torch.cat([i[torch.randperm(len(i), generator=g)[:per_class]] for i in chosen])
@@ -100,7 +100,7 @@ def labelled_split(per_class: int, draw: int):
 
 
 METHODS = ["from scratch", "feature extraction", "fine-tuning"]
-DRAWS = 4  # average over 4 random choices of the labelled images
+DRAWS = 4  # average over 4 random choices of the labeled images
 print(f"target test accuracy, mean ± standard deviation over {DRAWS} draws")
 print(f"{'labels/class':>12s} {METHODS[0]:>13s} {METHODS[1]:>19s} {METHODS[2]:>12s}")
 results, spread, forgetting = {}, {}, {m: [] for m in METHODS[1:]}

@@ -13,7 +13,7 @@ from torch import nn
 torch.manual_seed(0)
 X, y = load_digits(return_X_y=True)
 X, y = torch.tensor(X / 16.0, dtype=torch.float32), torch.tensor(y)
-X_src, y_src = X[y < 5], y[y < 5]  # source task: digits 0-4, all labelled
+X_src, y_src = X[y < 5], y[y < 5]  # source task: digits 0-4, all labeled
 X_tgt, y_tgt = X[y >= 5], y[y >= 5] - 5  # target task: digits 5-9, relabelled 0-4
 
 
@@ -43,7 +43,7 @@ train(source_model, [{"params": source_model.parameters(), "lr": 3e-3}], X_src, 
 pretrained = backbone.state_dict()
 
 scores = {"from scratch": [], "feature extraction": [], "fine-tuning": []}
-for draw in range(4):  # 4 random choices of 5 labelled images per new digit
+for draw in range(4):  # 4 random choices of 5 labeled images per new digit
     g = torch.Generator().manual_seed(100 + draw)
     per_class = [torch.nonzero(y_tgt == c).squeeze(1) for c in range(5)]
     chosen = torch.cat([i[torch.randperm(len(i), generator=g)[:5]] for i in per_class])
