@@ -89,7 +89,7 @@ def test_a_question_page_shows_its_run_figure_downloads_and_practice_mode(page, 
     assert page.request.get(notebook.evaluate("a => a.href")).json()["nbformat"] == 4
 
     answer = page.locator("article h2.practice-answer").first
-    first_paragraph = answer.locator("xpath=following-sibling::p[1]")
+    first_paragraph = answer.locator("xpath=following::p[1]")  # tests/test_practice.py: all of it
     assert first_paragraph.is_visible()
     page.click("article button.practice-toggle")
     assert not first_paragraph.is_visible(), "practice mode did not hide the short answer"
@@ -173,7 +173,7 @@ def test_what_a_reader_meets_first(browser, site_url, lang, size, scheme):
 
         # The execution report: its summary first, and nothing off-screen on a phone.
         page.goto(f"{prefix}report/")
-        first = page.locator("article .md-content__inner > :is(p, div, details, table)").first
+        first = page.locator("article > :is(p, div, details, table)").first
         assert "report-summary" in (first.get_attribute("class") or ""), "summary not first"
         assert first.is_visible()
         _no_horizontal_overflow(page)

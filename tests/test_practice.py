@@ -159,7 +159,7 @@ def _filters(lang: str) -> tuple[str, str, set[str]]:
 
 def _goto(page, url: str) -> None:
     """Practice is set up before DOMContentLoaded: no need to wait for images."""
-    _goto(page, url, wait_until="domcontentloaded")
+    page.goto(url, wait_until="domcontentloaded")
 
 
 def _assert_local(page):
@@ -222,8 +222,8 @@ def test_practice_mode_hides_every_answer_element_and_reveals_each_section(page,
     _assert_local(page)
 
 
-@pytest.mark.parametrize("lang", content.LANGS)
-def test_random_question_opens_a_matching_question_in_practice_mode(page, site_url, lang):
+def test_random_question_opens_a_matching_question_in_practice_mode(page, site_url):
+    lang = "en"  # the phone test draws one in Chinese
     topic, level, keys = _filters(lang)
     _goto(page, _practice_url(site_url, lang))
     page.select_option("#practice-topic", topic)
@@ -352,7 +352,6 @@ def test_phone_in_the_dark_scheme(browser, site_url):
             "article .practice-panel a"
         )
         _check_controls(controls, minimum=4 + 1 + 2 + 2)
-        _screenshot(tab, "practice_question_phone_dark.png")
 
         _goto(tab, _practice_url(site_url, "zh"))
         controls = tab.locator(
@@ -379,11 +378,3 @@ def _check_controls(controls, minimum: int) -> None:
         if not r["visible"] or r["left"] < 0 or r["right"] > PHONE["width"] or r["contrast"] < 4.5
     ]
     assert not problems, f"controls hidden, off-screen or below 4.5:1: {problems}"
-
-
-def _screenshot(tab, name: str) -> None:
-    """A screenshot for people, taken only where PRACTICE_SHOTS names a folder."""
-    import os
-
-    if os.environ.get("PRACTICE_SHOTS"):
-        tab.screenshot(path=os.path.join(os.environ["PRACTICE_SHOTS"], name))

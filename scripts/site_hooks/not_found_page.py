@@ -6,9 +6,12 @@ builds every language into the same site folder, and each build writes the theme
 Keep the default language's at the root, write each other language's to <lang>/404.html,
 and let the root page show that one when the missing address is under /<lang>/: a
 reader who mistypes an English address gets the English page, with the English header.
+Each other language also gets a copy of the site's sitemap.xml at its root (below).
 """
 
 import json
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -31,6 +34,9 @@ TEXT = {
 }
 
 _pages: dict[str, str] = {}
+# The theme puts the last rendered page's <link rel="alternate"> into the 404 page too;
+# Material would fetch a sitemap.xml beside each (see scripts/site_hooks/page_chrome.py).
+ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 
 # Runs in the root 404.html before the page is shown: under /<lang>/, replace the
 # document with that language's 404 page (the same theme, so nothing flashes).
@@ -68,18 +74,27 @@ def on_post_template(output_content, template_name, config):
     if template_name != "404.html":
         return output_content
     lang = _lang(config)
-    _pages[lang] = output_content
+    output_content = ALTERNATE.sub("", output_content)
     if lang == content.DEFAULT_LANG:
         others = [other for other in content.LANGS if other != lang]
         base = json.dumps(config.site_url or "/")
         script = SWITCH % {"base": base, "langs": json.dumps(others)}
-        return output_content.replace("<head>", f"<head>\n{script}", 1)
+        output_content = output_content.replace("<head>", f"<head>\n{script}", 1)
+    _pages[lang] = output_content
     return _pages.get(content.DEFAULT_LANG, output_content)  # the root keeps the default's
 
 
 def on_post_build(config):
+    """Each other language's 404 page, and its sitemap.xml: Material fetches sitemap.xml
+    at the language's root on every page load (for instant navigation), and the i18n
+    plugin writes only the site root's (which lists every page of both languages)."""
     lang = _lang(config)
-    if lang != content.DEFAULT_LANG and lang in _pages:
-        target = Path(config.site_dir) / content.site_prefix(lang) / "404.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(_pages[lang], encoding="utf-8")
+    if lang == content.DEFAULT_LANG:
+        return
+    folder = Path(config.site_dir) / content.site_prefix(lang)
+    folder.mkdir(parents=True, exist_ok=True)
+    if lang in _pages:
+        (folder / "404.html").write_text(_pages[lang], encoding="utf-8")
+    sitemap = Path(config.site_dir) / "sitemap.xml"
+    if sitemap.exists():
+        shutil.copyfile(sitemap, folder / "sitemap.xml")

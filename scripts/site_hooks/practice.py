@@ -164,8 +164,8 @@ def _progress(lang: str, from_url: str) -> str:
             f'<li data-topic="{topic}" data-size="{size}">'
             f'<a href="{link}">{title}</a> '
             f'<progress max="{size}" value="0" aria-label="{title}"></progress> '
-            f'<span class="practice-known">0/{size} {text["known"]}</span>'
-            '<span class="practice-to-review"></span></li>'
+            f'<span class="practice-counts"><span class="practice-known">0/{size} {text["known"]}</span>'
+            '<span class="practice-to-review"></span></span></li>'
         )
     return (
         '<div class="practice-progress" id="practice-progress">\n'

@@ -2,14 +2,16 @@
 
 1. The derivation on a toy "prompt" with 6 possible responses: the closed form
    pi* = pi_ref * exp(r / beta) / Z maximizes E[r] - beta * KL(pi || pi_ref) (it beats 2,000 random
-   policies), and the reward recovered from it, beta * log(pi*/pi_ref), equals r - beta*log Z:
-   each recovered reward is off by beta*log Z, but in a DIFFERENCE of two responses Z cancels.
+   policies, and its value is beta*log Z), and the reward recovered from it, beta*log(pi*/pi_ref),
+   measured, is r - beta*log Z for every response; in a DIFFERENCE of two responses Z cancels.
 2. Sequence log-probabilities of a tiny LlamaForCausalLM (random weights, float64), summed over
    the response tokens only; checked against transformers' own loss with prompt labels = -100
    (which transformers computes in float32, hence the 1e-5 tolerance).
 3. With the policy equal to the reference, the DPO loss is exactly ln 2.
 4. A toy run on synthetic preference pairs: the loss falls and the implicit reward margin rises;
    what happens to the chosen responses' log-probability is printed, not assumed.
+5. Including the prompt tokens in the sums leaves the DPO loss unchanged (chosen and rejected share
+   the prompt, so its log-probs cancel) but shifts the logged per-response rewards.
 """
 
 import copy
@@ -43,12 +45,18 @@ print(
     f"1. objective of pi*: {objective(pi_star).item():.4f}, best of 2,000 random: {best_random:.4f}"
 )
 assert objective(pi_star).item() > best_random
+assert abs(objective(pi_star).item() - beta * Z.log().item()) < 1e-12  # the maximum is beta*log Z
 recovered = beta * (pi_star / pi_ref).log()  # r(x, y) as the policy implies it
-offset = (recovered - r).abs().max().item()
+shift = recovered - r  # measured per response
+spread = (shift - shift[0]).abs().max().item()
 pair_error = ((recovered[:, None] - recovered[None, :]) - (r[:, None] - r[None, :])).abs().max()
-print(f"   recovered reward - r = -beta*log Z = {-beta * Z.log().item():.4f} for every response")
+print(
+    f"   recovered reward - r, measured: {shift[0].item():.4f} for every response"
+    f" (spread {spread:.1e}; -beta*log Z = {-beta * Z.log().item():.4f})"
+)
 print(f"   recovered reward differences vs true: max |diff| = {pair_error.item():.1e} (Z cancels)")
-assert offset > 0.01 and pair_error < 1e-12
+assert spread < 1e-12 and abs(shift[0].item() + beta * Z.log().item()) < 1e-12
+assert abs(shift[0].item()) > 0.01 and pair_error < 1e-12  # each reward is off, differences exact
 
 # ---- 2. sequence log-probs of a tiny causal LM -------------------------------------------------
 config = LlamaConfig(
@@ -127,3 +135,26 @@ assert last[0] < 0.5 * first[0] and last[1] > first[1] + 1.0  # loss falls, marg
 direction = "rose" if last[2] > 0 else "FELL"
 print(f"   chosen log-prob {direction} by {abs(last[2]):.2f} nats; rejected fell by {-last[3]:.2f}")
 assert last[3] < 0
+
+# ---- 5. the prompt mask: the loss does not notice, the logged rewards do ------------------------
+with torch.no_grad():
+    full = {  # log-probs over prompt AND response targets (prompt_len = 1: only token 0 skipped)
+        name: sequence_logp(model, ids, 1)
+        for name, model, ids in [
+            ("pol_w", policy, chosen),
+            ("pol_l", policy, rejected),
+            ("ref_w", ref_model, chosen),
+            ("ref_l", ref_model, rejected),
+        ]
+    }
+    loss_full, rw_full, _ = dpo_loss(
+        full["pol_w"], full["pol_l"], full["ref_w"], full["ref_l"], beta
+    )
+    pol_w, pol_l = sequence_logp(policy, chosen, P), sequence_logp(policy, rejected, P)
+    loss_resp, rw_resp, _ = dpo_loss(pol_w, pol_l, ref_w, ref_l, beta)
+d_loss = abs(loss_full.item() - loss_resp.item())
+d_reward = (rw_full - rw_resp).abs().mean().item()
+print("5. prompt tokens included vs masked (trained policy):")
+print("   DPO loss: |diff| < 1e-12 (the shared prompt cancels between chosen and rejected)")
+print(f"   logged rewards/chosen: mean |diff| = {d_reward:.3f} (each shifted by the prompt's term)")
+assert d_loss < 1e-12 and d_reward > 0.01

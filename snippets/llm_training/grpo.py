@@ -9,8 +9,10 @@ frozen reference in the loss with the k3 estimator.
 
 Checks: advantages have zero mean in every group; a group whose rewards are all equal gets zero
 advantage and zero policy gradient (only the KL term still moves it); the k3 term's expected
-gradient is the gradient of KL(pi_ref || pi), not of KL(pi || pi_ref); the exact expected reward
-of the policy rises.
+gradient is the gradient of KL(pi_ref || pi), not of KL(pi || pi_ref), and weighting k3 by
+pi/pi_old (DeepSeek-V3.2) makes it the gradient of KL(pi || pi_ref); with 1/|o_i| a long wrong
+answer gets a smaller per-token gradient than a short one, with a token-level mean (DAPO) the same;
+the exact expected reward of the policy rises.
 """
 
 import torch
@@ -118,14 +120,38 @@ log_r = lp_ref - lp
 k3 = log_r.exp() - 1 - log_r
 weights = lp.exp().detach()  # E over tokens sampled from pi: the sampling is not differentiated
 (g_k3,) = torch.autograd.grad((weights * k3).sum(), logits, retain_graph=True)
-(g_fwd,) = torch.autograd.grad((lp_ref.exp() * (lp_ref - lp)).sum(), logits, retain_graph=True)
-(g_rev,) = torch.autograd.grad((lp.exp() * (lp - lp_ref)).sum(), logits)
+kl_ref_pi = (lp_ref.exp() * (lp_ref - lp)).sum()  # KL(pi_ref || pi)
+kl_pi_ref = (lp.exp() * (lp - lp_ref)).sum()  # KL(pi || pi_ref), the "reverse KL" of ML usage
+(g_kl_ref_pi,) = torch.autograd.grad(kl_ref_pi, logits, retain_graph=True)
+(g_kl_pi_ref,) = torch.autograd.grad(kl_pi_ref, logits, retain_graph=True)
+# DeepSeek-V3.2's correction: weight k3 by pi/pi_old (pi_old = pi here, sampling not differentiated)
+is_ratio = (lp - lp.detach()).exp()  # value 1, but its gradient is the score function
+(g_k3_is,) = torch.autograd.grad((weights * is_ratio * k3).sum(), logits)
 value_err = abs((weights * k3).sum().item() - (weights * (lp - lp_ref).detach()).sum().item())
+d_ref_pi = (g_k3 - g_kl_ref_pi).abs().max().item()
+d_pi_ref = (g_k3 - g_kl_pi_ref).abs().max().item()
+d_is = (g_k3_is - g_kl_pi_ref).abs().max().item()
 print(f"2. k3: E_pi[k3] - KL(pi||ref) = {value_err:.1e}")
-print(f"   E_pi[grad k3] vs grad KL(ref||pi): max |diff| = {(g_k3 - g_fwd).abs().max().item():.1e}")
-print(f"   E_pi[grad k3] vs grad KL(pi||ref): max |diff| = {(g_k3 - g_rev).abs().max().item():.2f}")
-assert value_err < 1e-12 and (g_k3 - g_fwd).abs().max() < 1e-12
-assert (g_k3 - g_rev).abs().max() > 0.05
+print(f"   E_pi[grad k3] vs grad KL(ref||pi): max |diff| = {d_ref_pi:.1e}")
+print(f"   E_pi[grad k3] vs grad KL(pi||ref): max |diff| = {d_pi_ref:.2f}")
+print(f"   E_pi[grad (pi/pi_old)*k3] vs grad KL(pi||ref): max |diff| = {d_is:.1e} (DeepSeek-V3.2)")
+assert value_err < 1e-12 and d_ref_pi < 1e-12 and d_pi_ref > 0.05 and d_is < 1e-12
+
+# ---- check 2b: length bias of the 1/|o_i| aggregation -------------------------------------------
+# two answers in one group, 2 and 10 tokens long, both with advantage -1 (wrong), on-policy (r = 1)
+lengths, a_neg = (2, 10), -1.0
+logratios = [torch.zeros(n, dtype=DT, requires_grad=True) for n in lengths]
+per_answer = [
+    -torch.min(lr.exp() * a_neg, lr.exp().clamp(1 - EPS, 1 + EPS) * a_neg) for lr in logratios
+]
+seq_mean = sum(pt.mean() for pt in per_answer) / len(lengths)  # GRPO: 1/|o_i|, then 1/G
+tok_mean = torch.cat(per_answer).sum() / sum(lengths)  # DAPO: one mean over all tokens
+g_seq = [g[0].item() for g in torch.autograd.grad(seq_mean, logratios, retain_graph=True)]
+g_tok = [g[0].item() for g in torch.autograd.grad(tok_mean, logratios)]
+print("   per-token gradient of a wrong answer (A = -1), 2 vs 10 tokens long:")
+print(f"   GRPO 1/|o_i|: {g_seq[0]:.4f} vs {g_seq[1]:.4f} (ratio {g_seq[0] / g_seq[1]:.1f})")
+print(f"   DAPO token-level: {g_tok[0]:.4f} vs {g_tok[1]:.4f} (ratio {g_tok[0] / g_tok[1]:.1f})")
+assert abs(g_seq[0] / g_seq[1] - 5.0) < 1e-12 and abs(g_tok[0] - g_tok[1]) < 1e-15
 
 # ---- check 3: training ---------------------------------------------------------------------------
 opt = torch.optim.Adam(policy.parameters(), lr=0.1)

@@ -4,16 +4,16 @@ The task is a toy. A prompt x (one of 6) asks for a 3-token response over a 6-to
 the hidden "human" preference is that the response starts with the right answer token a(x).
 1. SFT: a tiny autoregressive policy imitates demonstrations of which only about half start
    with the right answer (40% on purpose, plus random hits), so it is only as good as they are.
-2. Reward model: pairs of SFT samples labelled by a noisy Bradley-Terry "annotator"; the reward
+2. Reward model: pairs of SFT samples labeled by a noisy Bradley-Terry "annotator"; the reward
    model is trained with the pairwise loss -log sigmoid(r(x, y_w) - r(x, y_l)).
 3. RL: REINFORCE with a batch-mean baseline (the simplest policy gradient; PPO adds clipping and
    a critic) on r(x, y) - beta * [log pi(y|x) - log pi_ref(y|x)], the reference being the
    frozen SFT policy, the reward normalized to mean 0 and std 1 on SFT's responses. Run with
    beta = 0.4 and, for comparison, beta = 0.
 Evaluation is exact: 6**3 = 216 responses per prompt are enumerated, so the expected reward,
-the sequence-level KL(pi || pi_ref) and the rate of the preferred behaviour carry no sampling
+the sequence-level KL(pi || pi_ref) and the rate of the preferred behavior carry no sampling
 noise. Checks: the reward rises, the KL stays bounded (far below the run without the penalty),
-and the preferred behaviour's rate rises above SFT's (and above the demonstrators').
+and the preferred behavior's rate rises above SFT's (and above the demonstrators').
 """
 
 import copy
@@ -65,13 +65,17 @@ EX, EY = torch.arange(P).repeat_interleave(len(ALL_Y)), ALL_Y.repeat(P, 1)
 
 def exact(policy, reward_model, ref):
     with torch.no_grad():
-        logp = policy.logprobs(EX, EY).sum(-1).view(P, -1)
+        lp, lr = policy.logprobs(EX, EY), ref.logprobs(EX, EY)  # per token, (P * 216, L)
+        logp = lp.sum(-1).view(P, -1)
         p = logp.exp()
-        kl = (p * (logp - ref.logprobs(EX, EY).sum(-1).view(P, -1))).sum(-1).mean()
+        kl = (p * (logp - lr.sum(-1).view(P, -1))).sum(-1).mean()
+        # the same KL split by token position: E[log pi(y_t|.) - log pi_ref(y_t|.)] for t = 0..L-1
+        kl_pos = (p.view(-1, 1) * (lp - lr)).sum(0) / P
         rm = (p * reward_model(EX, EY).view(P, -1)).sum(-1).mean()
         good = (p * (ALL_Y[None, :, 0] == answer[:, None])).sum(-1).mean()
     assert torch.allclose(p.sum(-1), torch.ones(P))  # a distribution over all responses
-    return rm.item(), kl.item(), good.item()
+    assert torch.allclose(kl_pos.sum(), kl)  # the positions add up to the sequence-level KL
+    return rm.item(), kl.item(), good.item(), kl_pos.tolist()
 
 
 # --- 1. SFT on demonstrations: 40% start with the answer, the rest with a random token -------
@@ -143,9 +147,9 @@ def rl(beta, steps=100, batch=256):
 
 
 ref = copy.deepcopy(sft)
-rm_sft, kl_sft, good_sft = exact(sft, rm, ref)
-rm_rl, kl_rl, good_rl = rl(beta=0.4)
-rm_nokl, kl_nokl, good_nokl = rl(beta=0.0)
+rm_sft, kl_sft, good_sft, _ = exact(sft, rm, ref)
+rm_rl, kl_rl, good_rl, kl_rl_pos = rl(beta=0.4)
+rm_nokl, kl_nokl, good_nokl, kl_nokl_pos = rl(beta=0.0)
 print("toy RLHF run (6 prompts, 3-token responses; exact expectations over all 216 responses)")
 print(f"demonstrations that start with the answer: {demo_rate:.2f}")
 print(f"reward model held-out pair accuracy: {rm_acc:.2f}")
@@ -157,9 +161,17 @@ for name, r, k, g in [
 ]:
     r, k = round(r, 2) + 0.0, round(k, 2) + 0.0  # no "-0.00"
     print(f"{name:<22}{r:>10.2f}{k:>11.2f}{g:>16.2f}")
+print("KL to SFT by token position (token 1 carries the answer):")
+for name, pos in [("RL, beta=0.4", kl_rl_pos), ("RL, beta=0 (no KL)", kl_nokl_pos)]:
+    print(f"  {name:<20}" + "".join(f"  token {t + 1}: {v:.2f}" for t, v in enumerate(pos)))
+extra_kl = kl_nokl - kl_rl
+extra_late = kl_nokl_pos[1] + kl_nokl_pos[2] - (kl_rl_pos[1] + kl_rl_pos[2])
+print(f"extra KL without the penalty: {extra_kl:.2f} nats, {extra_late:.2f} of it on tokens 2-3")
 
 assert abs(good_sft - demo_rate) < 0.1, "SFT imitates the demonstrators, no better"
 assert rm_acc > 0.6, "the reward model learned the preference"
 assert rm_rl > rm_sft + 0.5, "RL raises the reward-model score"
 assert good_rl > good_sft + 0.3 and good_rl > demo_rate + 0.3, "RL beats SFT and the demos"
 assert kl_rl < 2.0 and kl_rl < 0.5 * kl_nokl, "the KL penalty keeps the policy near SFT"
+assert rm_nokl > rm_rl, "without the penalty the reward-model score goes higher"
+assert extra_late > 0.5 * extra_kl, "most of the extra drift goes into tokens 2-3"
