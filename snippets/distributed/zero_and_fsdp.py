@@ -6,7 +6,8 @@ variance). Stage 1 shards the optimizer state over the N data-parallel GPUs, sta
 the gradients, stage 3 also the parameters. The formulas are checked against the paper's
 Figure 1 example (Ψ = 7.5B, N = 64), then applied to Llama 3 8B and 70B, whose parameters
 are counted on the meta device from their published configurations. Then: traffic per GPU
-and step, HSDP, the unsharded working set FSDP adds, and the activations ZeRO leaves alone.
+and step on an assumed 8 x 8 H100 cluster (stated in section 3), HSDP, the unsharded working
+set FSDP adds, and the activations ZeRO leaves alone.
 """
 
 import os
@@ -77,26 +78,63 @@ print(f"  ZeRO-2 floor for 70B: 2Ψ = {floor / GB:.1f} GB of replicated bf16 par
 assert model_states(p70, 10**6, 2) > floor > 80 * GB, "ZeRO-1/2 cannot fit 70B on 80 GB"
 assert model_states(p70, 64, 3) < 80 * GB < model_states(p70, 8, 3)
 
-# 3. Traffic per GPU and step, 70B on 64 GPUs, 2 bytes per element (bf16).
-BW = 50 * GB  # assumed: a 400 Gb/s network port per GPU
+# 3. Traffic per GPU and step, 70B on 64 GPUs = 8 nodes x 8 GPUs, bf16 collectives.
+# Assumed cluster (H100 nodes as DGX/HGX build them): NVLink inside a node, about 450 GB/s
+# per GPU each way; one 400 Gb/s NIC per GPU, 50 GB/s each way, 8 NICs per node.
+# NCCL's rings pass through all 8 GPUs of a node over NVLink before they cross to the
+# next node, and the node's 8 NICs carry different rings: of what a GPU sends in a
+# 64-rank collective, 7/8 goes over NVLink and 1/8 through its NIC. The NIC share sets the
+# time; in nccl-tests terms that is the whole volume at a bus bandwidth of 8 x 50 = 400 GB/s.
+# Times are ideal (no latency, no congestion) and the collectives must overlap compute.
+PER_NODE, NIC, NVLINK = 8, 50 * GB, 450 * GB
+TOKENS, FLOPS = 4096, 0.4 * 989e12  # per GPU and step; 40% of an H100's dense bf16 peak
+compute = 6 * p70 * TOKENS / FLOPS  # forward + backward: 6 FLOP per parameter and token
 dp, z3 = traffic(p70, 64, 0) * 2, traffic(p70, 64, 3) * 2
-print(f"traffic per GPU and step, Llama 3 70B, N = 64, bf16, at {BW / GB:.0f} GB/s:")
-print(f"  DP, ZeRO-1, ZeRO-2: 2Ψ(N-1)/N = {dp / GB:6.1f} GB  {dp / BW:4.1f} s")
-print(f"  ZeRO-3 / FSDP:      3Ψ(N-1)/N = {z3 / GB:6.1f} GB  {z3 / BW:4.1f} s  ({z3 / dp:.2f}x)")
+print("traffic per GPU and step, Llama 3 70B, 8 nodes x 8 GPUs, bf16, one 50 GB/s NIC per GPU")
+print(
+    f"  {'':19s} {'formula':10s} {'sent GB':>9s} {'via NIC GB':>11s} {'NIC':>10s} {'NVLink':>12s}"
+)
+for label, formula, sent in (
+    ("DP, ZeRO-1, ZeRO-2", "2Ψ(N-1)/N", dp),
+    ("ZeRO-3 / FSDP", "3Ψ(N-1)/N", z3),
+):
+    nic, nvlink = sent / PER_NODE, sent * (PER_NODE - 1) / PER_NODE
+    print(
+        f"  {label:19s} {formula:10s} {sent / GB:9.1f} {nic / GB:11.1f}"
+        f" {nic / NIC:8.2f} s {nvlink / NVLINK:10.2f} s"
+    )
+    assert nvlink / NVLINK < nic / NIC, "the NIC, not NVLink, is the bottleneck"
+print(f"  ZeRO-3 / DP: {z3 / dp:.2f}x the bytes")
+print(f"  compute, {TOKENS} tokens per GPU at 40% of 989 TFLOP/s: {compute:.2f} s per step")
+assert abs(z3 / dp - 1.5) < 1e-12
+assert z3 / PER_NODE / NIC < compute / 2, "ZeRO-3's traffic fits behind the compute"
 for stage in (1, 2):
     assert traffic(p70, 64, stage) == traffic(p70, 64, 0), "ZeRO-1/2 move what DP moves"
 
-# 4. HSDP: shard inside each 8-GPU node, replicate over 8 nodes (64 GPUs).
-print("HSDP, 8 nodes x 8 GPUs: FSDP inside a node, all-reduce of the shards across nodes")
-print("  per GPU        states  fits  GB/step across nodes  FSDP over all 64 (GB/step)")
+# 4. HSDP: shard inside each 8-GPU node, replicate over the 8 nodes, against FSDP over
+# all 64 GPUs. HSDP's per-layer all-gathers and reduce-scatters stay on NVLink; between
+# nodes each GPU all-reduces its 1/8 gradient shard with the 7 GPUs of the same local
+# rank, all on its own NIC. Gradients reduced in bf16 (reduce_dtype=fp32 doubles that).
+print("HSDP (shard in a node) vs FSDP over all 64, GB per GPU; via NIC per step")
+print(
+    f"  {'model':12s} {'HSDP states':>11s} {'fits':>4s} {'via NIC':>8s}"
+    f" {'FSDP-64 states':>14s} {'sent':>7s} {'via NIC':>8s}"
+)
 for name in CONFIGS:
     psi = counts[name]
-    memory = model_states(psi, 8, 3)  # set by the shard group, not by the 64 GPUs
-    across = 2 * (psi / 8) * (7 / 8) * 2  # all-reduce of a 1/8 gradient shard over 8 nodes
-    flat = traffic(psi, 64, 3) * 2  # FSDP over all 64: every collective spans the nodes
-    fits = "yes" if memory < 80 * GB else "no"
-    print(f"  {name:12s} {memory / GB:6.1f} GB  {fits:>4s} {across / GB:21.1f} {flat / GB:18.1f}")
-    assert across < flat / 10
+    hsdp_mem = model_states(psi, 8, 3)  # set by the shard group, not by the 64 GPUs
+    hsdp_nic = 2 * (psi / 8) * (7 / 8) * 2  # ring all-reduce of a 1/8 shard over 8 nodes
+    flat_mem = model_states(psi, 64, 3)
+    flat = traffic(psi, 64, 3) * 2  # every collective spans the 8 nodes
+    flat_nic = flat / PER_NODE  # 1/8 of it through the NIC, as above
+    fits = "yes" if hsdp_mem < 80 * GB else "no"
+    print(
+        f"  {name:12s} {hsdp_mem / GB:11.1f} {fits:>4s} {hsdp_nic / GB:8.1f}"
+        f" {flat_mem / GB:14.1f} {flat / GB:7.1f} {flat_nic / GB:8.1f}"
+    )
+    assert flat_nic / 2 < hsdp_nic < flat_nic, "HSDP saves NIC bytes, but less than 2x"
+    assert hsdp_mem > 7 * flat_mem, "and pays with 8x the model-state memory"
+print(f"  NIC bytes, FSDP-64 / HSDP: {flat_nic / hsdp_nic:.2f}x")
 assert model_states(p8, 8, 3) < 80 * GB < model_states(p70, 8, 3)
 
 # 5. What FSDP adds on top of 16Ψ/N: the unsharded unit being computed (and prefetched).

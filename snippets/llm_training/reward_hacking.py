@@ -29,9 +29,8 @@ proxy = q + 0.08 * length  # the reward model's mistake: longer always looks bet
 ref_logits = -((q - 0.4) ** 2) / 0.1 - ((length - 3) ** 2) / 4
 log_ref = torch.log_softmax(ref_logits, 0)
 pi_ref = log_ref.exp()
-corr = torch.corrcoef(
-    torch.stack([(proxy - proxy @ pi_ref), (gold - gold @ pi_ref)]) * pi_ref.sqrt()
-)[0, 1].item()  # correlation of proxy and gold under pi_ref
+dp, dg = proxy - proxy @ pi_ref, gold - gold @ pi_ref  # centered under pi_ref
+corr = ((pi_ref * dp * dg).sum() / ((pi_ref * dp**2).sum() * (pi_ref * dg**2).sum()).sqrt()).item()
 
 
 def optimize(beta, steps=600, lr=0.02):

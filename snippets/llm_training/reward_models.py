@@ -4,7 +4,7 @@
    (label 1) and -F.logsigmoid; the naive -log(sigmoid(.)) overflows at a large negative margin.
 2. Synthetic preferences with a known hidden reward: an annotator prefers a response with
    probability sigmoid(r*(a) - r*(b)). A linear reward model trained on 2,000 pairs: the loss
-   falls, held-out preference accuracy rises towards the ceiling set by the annotator's own
+   falls, held-out preference accuracy rises toward the ceiling set by the annotator's own
    noise (the hidden reward itself scores no higher), and two labels of the same pair agree
    only ~70% of the time.
 3. The reward is defined up to a constant: adding c (even a different c for each prompt) leaves

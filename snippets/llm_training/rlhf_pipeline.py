@@ -13,7 +13,9 @@ the hidden "human" preference is that the response starts with the right answer 
 Evaluation is exact: 6**3 = 216 responses per prompt are enumerated, so the expected reward,
 the sequence-level KL(pi || pi_ref) and the rate of the preferred behavior carry no sampling
 noise. Checks: the reward rises, the KL stays bounded (far below the run without the penalty),
-and the preferred behavior's rate rises above SFT's (and above the demonstrators').
+and the preferred behavior's rate rises above SFT's (and above the demonstrators'); without the
+penalty the reward goes higher still, and most of the extra KL lands on tokens 2-3, which the
+hidden preference ignores.
 """
 
 import copy

@@ -21,9 +21,10 @@ runs = [
 print(f"{'model':16s}{'6ND':>10s}{'stated':>10s}{'ratio':>7s}{'tokens/param':>14s}")
 for name, n, d, stated in runs:
     c = 6 * n * d
-    print(f"{name:16s}{c:10.2e}{stated:10.2e}{c / stated:7.3f}{d / n:14.0f}")
+    print(f"{name:16s}{c:10.2e}{stated:10.2e}{c / stated:7.3f}{d / n:14.1f}")
     assert abs(c / stated - 1) < 0.03, "6ND matches the published compute within 3%"
-print(f"{'Llama 3 8B':16s}{6 * 8e9 * 15e12:10.2e}{'-':>10s}{'-':>7s}{15e12 / 8e9:14.0f}")
+print(f"{'Llama 3 8B':16s}{6 * 8e9 * 15e12:10.2e}{'-':>10s}{'-':>7s}{15e12 / 8e9:14.1f}")
+assert 300e9 / 175e9 < 2 < 20 < 15e12 / 8e9  # GPT-3 under 2 tokens/param; Llama 3 8B far past 20
 
 
 def gpu_hours(flops: float, mfu: float, peak: float = H100_BF16_DENSE) -> float:

@@ -1,4 +1,4 @@
-"""Overfitting, measured: an over-parameterised MLP memorizes noisy labels; three remedies.
+"""Overfitting, measured: an over-parameterized MLP memorizes noisy labels; three remedies.
 
 The training and validation labels have 15% of their values flipped (as real labels
 are noisy); the test labels are the true ones, so test accuracy measures how well a
@@ -77,16 +77,16 @@ for name, kwargs in variants.items():
     train_pred = predict(model, X_train)
     train_acc = (train_pred == y_train).float().mean().item()
     test_acc = (predict(model, X_test) == y_test).float().mean().item()
-    memorised = int((train_pred[flipped_train] == y_train[flipped_train]).sum())
-    scores[name] = (train_acc, test_acc, memorised)
+    memorized = int((train_pred[flipped_train] == y_train[flipped_train]).sum())
+    scores[name] = (train_acc, test_acc, memorized)
     note = f"  (restored epoch {best_epoch})" if best_epoch is not None else ""
     print(
         f"{name:18s} {train_acc:6.3f} {test_acc:6.3f} {train_acc - test_acc:6.3f}"
-        f"  {memorised}/{int(flipped_train.sum())}{note}"
+        f"  {memorized}/{int(flipped_train.sum())}{note}"
     )
 
-base_train, base_test, base_memorised = scores["no regularization"]
-assert base_train == 1.0 and base_memorised == int(flipped_train.sum()), "it memorizes the noise"
+base_train, base_test, base_memorized = scores["no regularization"]
+assert base_train == 1.0 and base_memorized == int(flipped_train.sum()), "it memorizes the noise"
 for name, (train_acc, test_acc, _) in scores.items():
     if name != "no regularization":
         assert test_acc > base_test + 0.03, f"{name} should generalize better than the baseline"
