@@ -23,6 +23,12 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+# The practice controls of a question page: the toggle, the four "show answer" buttons, the
+# two marks and the two links under them.
+CONTROLS = (
+    "article .practice-toggle, article .practice-reveal, article .practice-mark, "
+    "article .practice-panel a"
+)
 
 # The answer sections of the page as the reader sees them, computed in the page: for each
 # answer heading (the first four H2), every element from it to the next H2 and all their
@@ -48,7 +54,8 @@ STATE_JS = """() => {
         elements.push(el);
       }
     }
-    const describe = (el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim().slice(0, 40)}`;
+    const describe = (el) =>
+      `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim().slice(0, 40)}`;
     return {
       title: heading.textContent.replace("¶", "").trim(),
       headingShown: shown(heading),
@@ -66,11 +73,13 @@ STATE_JS = """() => {
       if (!n.matches(controls)) rest.push(n);
     }
   }
-  const reveals = [...article.querySelectorAll("button")].filter((b) => /显示答案|Show answer/.test(b.textContent));
+  const reveals = [...article.querySelectorAll("button")].filter(
+    (b) => /显示答案|Show answer/.test(b.textContent));
   const panel = article.querySelector(".practice-panel");
   return {
     sections,
-    question: ["h1", ".question-level", "h1 ~ blockquote"].map((s) => article.querySelector(s)).every((el) => el && shown(el)),
+    question: ["h1", ".question-level", "h1 ~ blockquote"]
+      .map((s) => article.querySelector(s)).every((el) => el && shown(el)),
     restShown: rest.length > 0 && rest.every(shown),
     revealsShown: reveals.filter(shown).length,
     panelShown: !!panel && shown(panel),
@@ -110,7 +119,8 @@ CONTRAST_JS = """(el) => {
   return {
     text: (el.textContent || el.getAttribute("aria-label") || el.id).trim().slice(0, 30),
     contrast: (hi + 0.05) / (lo + 0.05),
-    visible: el.checkVisibility({visibilityProperty: true, opacityProperty: true}) && box.width > 0 && box.height > 0,
+    visible: el.checkVisibility({visibilityProperty: true, opacityProperty: true})
+      && box.width > 0 && box.height > 0,
     left: box.left, right: box.right, width: box.width, height: box.height,
   };
 }"""
@@ -178,7 +188,8 @@ def test_practice_mode_hides_every_answer_element_and_reveals_each_section(page,
     # Outside practice mode: every answer element shown, no "show answer" button.
     for section in state["sections"]:
         assert section["count"] > 0 and not section["hiddenCount"], (
-            f"{question.rel}: outside practice mode, hidden in '{section['title']}': {section['hidden']}"
+            f"{question.rel}: outside practice mode, hidden in '{section['title']}': "
+            f"{section['hidden']}"
         )
     assert state["revealsShown"] == 0, "'show answer' buttons are shown outside practice mode"
     assert not state["panelShown"], "the marks are shown outside practice mode"
@@ -209,16 +220,18 @@ def test_practice_mode_hides_every_answer_element_and_reveals_each_section(page,
                     f"'show answer' of '{section['title']}' left {section['hidden']} hidden"
                 )
             else:
-                assert not section["visibleCount"], f"revealing section {i} showed '{section['title']}'"
+                assert not section["visibleCount"], (
+                    f"revealing section {i} showed '{section['title']}'"
+                )
+
+    # In the light scheme, the controls reach 4.5:1 too (the phone test: the dark scheme).
+    for control in page.locator(CONTROLS).all():
+        result = control.evaluate(CONTRAST_JS)
+        assert result["visible"] and result["contrast"] >= 4.5, f"light scheme: {result}"
 
     page.click("article .practice-toggle")  # leave practice mode
     state = page.evaluate(STATE_JS)
     assert not any(s["hiddenCount"] for s in state["sections"]) and state["revealsShown"] == 0
-    # In the light scheme, the controls reach 4.5:1 too.
-    for control in page.locator("article .practice-toggle, article .practice-btn").all():
-        if control.is_visible():
-            result = control.evaluate(CONTRAST_JS)
-            assert result["contrast"] >= 4.5, f"light scheme: {result}"
     _assert_local(page)
 
 
@@ -241,7 +254,9 @@ def test_random_question_opens_a_matching_question_in_practice_mode(page, site_u
     assert not any(s["visibleCount"] for s in state["sections"]), "its answers are visible"
 
     # "Next random question" draws again with the same filters, another question.
-    with page.expect_navigation(url=re.compile(r"/[a-z_]+/[a-z0-9_]+/$"), wait_until="domcontentloaded"):
+    with page.expect_navigation(
+        url=re.compile(r"/[a-z_]+/[a-z0-9_]+/$"), wait_until="domcontentloaded"
+    ):
         page.click("article .practice-next")
     again = page.url.removeprefix(prefix).strip("/")
     assert again in keys and again != drawn, f"next random question: {page.url}"
@@ -268,7 +283,9 @@ def test_marks_progress_and_review_list_survive_a_reload(page, site_url):
     for reloaded in (False, True):
         where = "after a reload" if reloaded else "on the practice page"
         text = re.sub(r"\s+", " ", row.inner_text()).strip()
-        assert row.is_visible() and f"{title} 1/{size} 已掌握 · 待复习 1" in text, f"{where}: {text}"
+        assert row.is_visible() and f"{title} 1/{size} 已掌握 · 待复习 1" in text, (
+            f"{where}: {text}"
+        )
         assert row.locator("progress").evaluate("p => p.value") == 1
         assert review.count() == 1 and review.first.is_visible(), f"{where}: no review list"
         assert review.first.inner_text() == second.title
@@ -300,13 +317,14 @@ def test_marks_progress_and_review_list_survive_a_reload(page, site_url):
 def test_practice_works_with_the_keyboard_alone(page, site_url):
     question = _richest_question("en")
     _goto(page, _url(site_url, question))
-    focused = "() => document.activeElement"
+    focused = "document.activeElement"
     # Start from the title's permalink, the last focusable element before the toggle.
     page.focus("article h1 a.headerlink")
     page.keyboard.press("Tab")
-    assert page.evaluate(f"({focused})().matches('.practice-toggle')"), "Tab does not reach the toggle"
+    assert page.evaluate(f"{focused}.matches('.practice-toggle')"), "Tab does not reach the toggle"
     outline = page.evaluate(
-        f"(() => {{ const s = getComputedStyle(({focused})()); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }})()"
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
     )
     assert outline[0] != "none" and outline[1] >= 1, f"no visible focus on the toggle: {outline}"
     page.keyboard.press("Enter")
@@ -315,7 +333,7 @@ def test_practice_works_with_the_keyboard_alone(page, site_url):
 
     for _ in range(15):  # Tab on to the first "show answer"
         page.keyboard.press("Tab")
-        if page.evaluate(f"({focused})().matches('.practice-reveal')"):
+        if page.evaluate(f"{focused}.matches('.practice-reveal')"):
             break
     else:
         pytest.fail("Tab never reaches a 'show answer' button")
@@ -323,39 +341,38 @@ def test_practice_works_with_the_keyboard_alone(page, site_url):
     state = page.evaluate(STATE_JS)
     assert not state["sections"][0]["hiddenCount"], "Space did not reveal the 30-second answer"
     assert state["sections"][1]["hiddenCount"] == state["sections"][1]["count"]
-    assert page.evaluate(f"({focused})().getAttribute('aria-expanded')") == "true"
+    assert page.evaluate(f"{focused}.getAttribute('aria-expanded')") == "true"
 
     page.focus("article .practice-reveal >> nth=3")  # the last answer section: marks follow it
     for _ in range(60):
         page.keyboard.press("Tab")
-        if page.evaluate(f"({focused})().matches('.practice-mark')"):
+        if page.evaluate(f"{focused}.matches('.practice-mark')"):
             break
     else:
         pytest.fail("Tab never reaches 'I knew it'")
     page.keyboard.press("Enter")
-    assert page.evaluate(f"({focused})().getAttribute('aria-pressed')") == "true"
+    assert page.evaluate(f"{focused}.getAttribute('aria-pressed')") == "true"
     _assert_local(page)
 
 
 def test_phone_in_the_dark_scheme(browser, site_url):
     """390×844, dark scheme: every practice control is visible, inside the screen, and its
     text reaches a contrast of 4.5:1 against its background."""
-    context = browser.new_context(viewport=PHONE, color_scheme="dark", is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport=PHONE, color_scheme="dark", is_mobile=True, has_touch=True
+    )
     tab = context.new_page()
     try:
         question = _richest_question("zh")
         _goto(tab, _url(site_url, question, "?practice=1"))
         assert tab.evaluate("document.body.dataset.mdColorScheme") == "slate"
         tab.locator("article .practice-reveal").first.tap()
-        controls = tab.locator(
-            "article .practice-toggle, article .practice-reveal, article .practice-mark, "
-            "article .practice-panel a"
-        )
-        _check_controls(controls, minimum=4 + 1 + 2 + 2)
+        _check_controls(tab.locator(CONTROLS), minimum=1 + 4 + 2 + 2)
 
         _goto(tab, _practice_url(site_url, "zh"))
         controls = tab.locator(
-            "#practice-topic, #practice-level, label.practice-check, #practice-random, #practice-reset"
+            "#practice-topic, #practice-level, label.practice-check, #practice-random, "
+            "#practice-reset"
         )
         _check_controls(controls, minimum=5)
         # The filters work by touch too.

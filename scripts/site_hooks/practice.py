@@ -132,13 +132,16 @@ def _draw(lang: str, from_url: str) -> str:
         if key in present_levels
     )
     return (
-        f'<div class="practice-app practice-draw" id="practice-app" data-questions="{_attr(data)}">\n'
-        f'<noscript><p>{text["noscript"]}</p></noscript>\n'
+        '<div class="practice-app practice-draw" id="practice-app" '
+        f'data-questions="{_attr(data)}">\n'
+        f"<noscript><p>{text['noscript']}</p></noscript>\n"
         '<div class="practice-filters">\n'
         f'<label class="practice-field"><span>{text["topic"]}</span>'
-        f'<select id="practice-topic"><option value="">{text["all_topics"]}</option>{topics}</select></label>\n'
+        f'<select id="practice-topic"><option value="">{text["all_topics"]}</option>'
+        f"{topics}</select></label>\n"
         f'<label class="practice-field"><span>{text["level"]}</span>'
-        f'<select id="practice-level"><option value="">{text["all_levels"]}</option>{levels}</select></label>\n'
+        f'<select id="practice-level"><option value="">{text["all_levels"]}</option>'
+        f"{levels}</select></label>\n"
         f'<label class="practice-check"><input type="checkbox" id="practice-skip-known" checked> '
         f"{text['skip_known']}</label>\n"
         "</div>\n"
@@ -164,7 +167,8 @@ def _progress(lang: str, from_url: str) -> str:
             f'<li data-topic="{topic}" data-size="{size}">'
             f'<a href="{link}">{title}</a> '
             f'<progress max="{size}" value="0" aria-label="{title}"></progress> '
-            f'<span class="practice-counts"><span class="practice-known">0/{size} {text["known"]}</span>'
+            '<span class="practice-counts">'
+            f'<span class="practice-known">0/{size} {text["known"]}</span>'
             '<span class="practice-to-review"></span></span></li>'
         )
     return (
@@ -234,6 +238,7 @@ def on_page_content(html_text, page, config, files):
     size = _topic_sizes.get(topic, 0)
     practice = _relative(_practice_url(lang), page.url)
     return (
-        f'{html_text}\n<div class="practice-data practice-ui" hidden data-question="{topic}/{meta["id"]}" '
+        f'{html_text}\n<div class="practice-data practice-ui" hidden '
+        f'data-question="{topic}/{meta["id"]}" '
         f'data-topic-size="{size}" data-practice-url="{practice}"></div>'
     )

@@ -92,7 +92,8 @@ compute = 6 * p70 * TOKENS / FLOPS  # forward + backward: 6 FLOP per parameter a
 dp, z3 = traffic(p70, 64, 0) * 2, traffic(p70, 64, 3) * 2
 print("traffic per GPU and step, Llama 3 70B, 8 nodes x 8 GPUs, bf16, one 50 GB/s NIC per GPU")
 print(
-    f"  {'':19s} {'formula':10s} {'sent GB':>9s} {'via NIC GB':>11s} {'NIC':>10s} {'NVLink':>12s}"
+    f"  {'':19s} {'formula':10s} {'sent GB':>9s} {'via NIC GB':>11s}"
+    f" {'NIC time':>10s} {'NVLink time':>12s}"
 )
 for label, formula, sent in (
     ("DP, ZeRO-1, ZeRO-2", "2Ψ(N-1)/N", dp),
@@ -107,7 +108,7 @@ for label, formula, sent in (
 print(f"  ZeRO-3 / DP: {z3 / dp:.2f}x the bytes")
 print(f"  compute, {TOKENS} tokens per GPU at 40% of 989 TFLOP/s: {compute:.2f} s per step")
 assert abs(z3 / dp - 1.5) < 1e-12
-assert z3 / PER_NODE / NIC < compute / 2, "ZeRO-3's traffic fits behind the compute"
+assert z3 / PER_NODE / NIC < compute / 2, "ZeRO-3's NIC time is well under the compute"
 for stage in (1, 2):
     assert traffic(p70, 64, stage) == traffic(p70, 64, 0), "ZeRO-1/2 move what DP moves"
 
@@ -133,7 +134,7 @@ for name in CONFIGS:
         f" {flat_mem / GB:14.1f} {flat / GB:7.1f} {flat_nic / GB:8.1f}"
     )
     assert flat_nic / 2 < hsdp_nic < flat_nic, "HSDP saves NIC bytes, but less than 2x"
-    assert hsdp_mem > 7 * flat_mem, "and pays with 8x the model-state memory"
+    assert hsdp_mem > 7 * flat_mem, "and holds 8x the model states of FSDP-64"
 print(f"  NIC bytes, FSDP-64 / HSDP: {flat_nic / hsdp_nic:.2f}x")
 assert model_states(p8, 8, 3) < 80 * GB < model_states(p70, 8, 3)
 

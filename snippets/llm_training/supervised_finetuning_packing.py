@@ -7,7 +7,9 @@ float64). The reference is each document run on its own. Packed versions:
   b. transformers' padding-free path: position_ids that restart and no attention_mask, so the
      model builds the block-diagonal mask itself (masking_utils.find_packed_sequence_indices).
      In transformers 5.22 it does so only without a KV cache: with the default use_cache=True
-     the forward pass creates a DynamicCache and the detection is skipped (shown as b');
+     the forward pass creates a DynamicCache and the detection is skipped (shown as b'). The
+     Trainer sets model.config.use_cache = TrainingArguments.use_cache (False by default), which
+     turns it off for every call (b'');
   c. naive packing: plain causal attention over the whole row, positions 0..L-1;
   d. the block-diagonal mask with positions NOT reset: RoPE scores depend only on relative
      positions, so for a RoPE model the mask is what matters.
@@ -48,21 +50,25 @@ print(f"  position_ids {position_ids[0].tolist()}")
 
 with torch.no_grad():
     alone = torch.cat([model(torch.tensor([d])).logits[0] for d in docs])  # reference
-    runs = {
-        "a. reset positions + block-diagonal mask": model(
-            input_ids, attention_mask=mask4d, position_ids=position_ids
-        ).logits[0],
-        "b. restarting position_ids, use_cache=False": model(
-            input_ids, position_ids=position_ids, use_cache=False
-        ).logits[0],
-        "b'. the same with the default use_cache=True": model(
-            input_ids, position_ids=position_ids
-        ).logits[0],
-        "c. naive (causal over the whole row)": model(input_ids).logits[0],
-        "d. block-diagonal mask, positions 0..L-1": model(input_ids, attention_mask=mask4d).logits[
-            0
-        ],
-    }
+    runs = {}
+    runs["a. reset positions + block-diagonal mask"] = model(
+        input_ids, attention_mask=mask4d, position_ids=position_ids
+    ).logits[0]
+    runs["b. restarting position_ids, use_cache=False"] = model(
+        input_ids, position_ids=position_ids, use_cache=False
+    ).logits[0]
+    runs["b'. the same with the default use_cache=True"] = model(
+        input_ids, position_ids=position_ids
+    ).logits[0]
+    model.config.use_cache = False  # what Trainer does, from TrainingArguments.use_cache=False
+    runs["b''. default call, config.use_cache=False"] = model(
+        input_ids, position_ids=position_ids
+    ).logits[0]
+    model.config.use_cache = True
+    runs["c. naive (causal over the whole row)"] = model(input_ids).logits[0]
+    runs["d. block-diagonal mask, positions 0..L-1"] = model(
+        input_ids, attention_mask=mask4d
+    ).logits[0]
 
 
 def per_doc_error(logits: torch.Tensor) -> list[float]:
@@ -76,11 +82,12 @@ for name, logits in runs.items():
         for e in per_doc_error(logits)
     ]
     print(f"  {name:45s}" + "".join(f"{x:>10s}" for x in shown))
-err = {name[:2].strip(". "): per_doc_error(x) for name, x in runs.items()}
+err = {name.split(".")[0]: per_doc_error(x) for name, x in runs.items()}
 assert max(err["a"]) < 1e-12 and max(err["b"]) < 1e-12, "reset packing = separate documents"
 assert err["c"][0] < 1e-12, "naive packing: the first document sees nothing before it"
 assert min(err["c"][1:]) > 1e-3, "naive packing: later documents attend to earlier ones"
 assert min(err["b'"][1:]) > 1e-3, "with a cache object the packed mask is not built"
+assert max(err["b''"]) < 1e-12, "config.use_cache=False (as Trainer sets it) avoids the cache"
 assert max(err["d"]) < 1e-6, "RoPE: shifting a document's positions changes nothing"
 # (not < 1e-12: transformers computes the RoPE cos/sin tables in float32)
 

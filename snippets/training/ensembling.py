@@ -74,5 +74,7 @@ assert scores["hard voting"] > best_member + 0.01, "voting beats its best member
 assert scores["stacking"] > best_member + 0.01
 assert scores["bagging, 30 trees"] > scores["deep tree"] + 0.05, "bagging cuts variance"
 assert scores["boosting, 100 stumps"] > scores["stump"] + 0.05, "boosting cuts bias"
+# Consistency check, true by construction (same folds, 3 binary members, no ties):
+# hard voting is wrong exactly where at least 2 members are wrong.
 assert np.isclose(1 - scores["hard voting"], (wrong.sum(axis=0) >= 2).mean())
 assert (wrong.sum(axis=0) >= 2).mean() > independent, "the members' errors are correlated"

@@ -68,6 +68,7 @@ for name, dtype, scale in [
 assert results["float16"][0] > 0.5 and results["float16"][1] > 0.1, "fp16 loses the gradient"
 assert results["float16, scale 2**16"][1] < 0.05 and results["bfloat16"][0] == 0.0
 assert results["bfloat16"][1] < 0.1
+assert results["bfloat16"][1] > results["float16, scale 2**16"][1], "bf16's short mantissa"
 
 # --- 3. dynamic loss scaling with torch.amp.GradScaler ---------------------------------
 scaler = torch.amp.GradScaler(device, init_scale=2.0**40)  # far too high on purpose

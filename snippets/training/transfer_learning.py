@@ -133,8 +133,10 @@ print(f"frozen backbone left in train(): BatchNorm statistics changed: {changed}
 print(f"source test {source_acc:.3f} -> {drifted:.3f}")
 
 few, more = results[3], results[10]
-assert few["feature extraction"] > few["from scratch"] + 0.03, "with 3 labels, transfer wins"
-assert few["fine-tuning"] > few["from scratch"] + 0.03
+# With 3 labels per class both transfer methods beat training from scratch by more than
+# the largest draw-to-draw standard deviation.
+for m in ("feature extraction", "fine-tuning"):
+    assert few[m] - few["from scratch"] > max(spread[3].values()), f"with 3 labels, {m} wins"
 # With 10 labels per class the transfer advantage is gone: the three means lie within the
 # draw-to-draw spread, and fine-tuning's lead over training from scratch has shrunk.
 assert max(more.values()) - min(more.values()) < max(spread[10].values())
