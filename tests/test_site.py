@@ -141,10 +141,16 @@ def test_level_and_report_pages_list_everything(built_site, lang):
     missing = [p.rel for p in content.question_pages(lang) if f"/{p.stem}/" not in levels]
     assert not missing, f"the by-level page lacks {missing}"
     report = (built_site / prefix / "report" / "index.html").read_text(encoding="utf-8")
+    import manifests
+
     absent = [
-        f.name for f in content.snippet_files() if f"{f.parent.name}/{f.name}</code>" not in report
+        f.name
+        for f in content.snippet_files()
+        if f"<code>{manifests._breakable(f.name)}</code></a>" not in report
     ]
-    assert not absent, f"the execution report lacks {absent}"
+    assert not absent, f"the execution report lacks (or does not link) {absent}"
+    summary = report.find("report-summary")
+    assert -1 < summary < report.find("<table"), "the report does not open with its summary"
 
 
 class _LinkCollector(HTMLParser):

@@ -63,8 +63,43 @@ def level_order(root: TreeNode | None, stats: dict | None = None) -> list[list[i
 
 
 def zigzag_order(root: TreeNode | None) -> list[list[int]]:
-    """Left to right, then right to left, alternating. Reversing a level costs O(its width)."""
-    return [level[::-1] if depth % 2 else level for depth, level in enumerate(level_order(root))]
+    """Left to right, then right to left, alternating. The queue stays a plain BFS queue;
+    each level's values go into a deque, appended on even levels and prepended on odd ones."""
+    if root is None:
+        return []
+    levels, queue, depth = [], deque([root]), 0
+    while queue:
+        level: deque[int] = deque()
+        for _ in range(len(queue)):
+            node = queue.popleft()
+            if depth % 2 == 0:
+                level.append(node.val)
+            else:
+                level.appendleft(node.val)
+            for child in (node.left, node.right):
+                if child is not None:
+                    queue.append(child)
+        levels.append(list(level))
+        depth += 1
+    return levels
+
+
+def zigzag_by_swapping_children(root: TreeNode | None) -> list[list[int]]:
+    """A common wrong answer: one FIFO queue, children enqueued right-first on every other
+    level. Level 1 comes out right, level 2 does not: its order follows the reversed level 1."""
+    if root is None:
+        return []
+    levels, queue, depth = [], deque([root]), 0
+    while queue:
+        level = []
+        for _ in range(len(queue)):
+            node = queue.popleft()
+            level.append(node.val)
+            children = (node.right, node.left) if depth % 2 == 0 else (node.left, node.right)
+            queue.extend(child for child in children if child is not None)
+        levels.append(level)
+        depth += 1
+    return levels
 
 
 def right_side_view(root: TreeNode | None) -> list[int]:
@@ -85,6 +120,9 @@ assert build_tree([None]) is None and level_order(build_tree([1, None, None])) =
 assert level_order(build_tree([7])) == [[7]]  # one node
 assert level_order(build_tree([1, 1, 1, None, 1])) == [[1], [1, 1], [1]]  # duplicate values
 assert right_side_view(build_tree([1, 2, 3, 4])) == [1, 3, 4]  # a left node is visible too
+full = build_tree(list(range(1, 8)))  # three full levels
+print("zigzag of [1..7]:", zigzag_order(full), "swapping children:", zigzag_by_swapping_children(full))
+assert zigzag_order(full) == [[1], [3, 2], [4, 5, 6, 7]] != zigzag_by_swapping_children(full)
 for malformed in ([None, 1], [1, None, None, 2]):
     try:
         build_tree(malformed)
@@ -168,6 +206,7 @@ def to_values(root: TreeNode | None) -> list[int | None]:
 
 
 rng = random.Random(0)  # noqa: S311 - test data, not cryptography
+swapped_wrong = 0
 for _ in range(1000):
     tree = random_tree(rng, rng.randint(0, 40))
     expected = level_order_by_dfs(tree)
@@ -175,7 +214,11 @@ for _ in range(1000):
     assert level_order(tree, stats) == expected
     widest = max((len(level) for level in expected), default=0)
     assert widest <= stats.get("peak_queue", 0) < 2 * widest or tree is None  # O(w) space
+    # reference: the DFS levels with every odd level reversed
     assert zigzag_order(tree) == [lvl[::-1] if d % 2 else lvl for d, lvl in enumerate(expected)]
+    swapped_wrong += zigzag_by_swapping_children(tree) != zigzag_order(tree)
     assert right_side_view(tree) == right_view_by_dfs(tree)
     assert to_values(build_tree(to_values(tree))) == to_values(tree)  # list -> tree round trip
-print("1000 random trees: level order, zigzag and right view match the DFS reference")
+print("1000 random trees: level order, zigzag and right view match the DFS reference;")
+print(f"  swapping the children's order gets the zigzag wrong on {swapped_wrong} of them")
+assert swapped_wrong > 0

@@ -20,10 +20,10 @@ def bfs_order(graph: Graph, start: Hashable) -> list[Hashable]:
     while queue:
         node = queue.popleft()
         order.append(node)
-        for neighbour in graph.get(node, ()):  # a node without a key has no out-edges
-            if neighbour not in visited:
-                visited.add(neighbour)  # mark when enqueued: each node enters the queue once
-                queue.append(neighbour)
+        for neighbor in graph.get(node, ()):  # a node without a key has no out-edges
+            if neighbor not in visited:
+                visited.add(neighbor)  # mark when enqueued: each node enters the queue once
+                queue.append(neighbor)
     return order
 
 
@@ -34,11 +34,11 @@ def bfs_parents(graph: Graph, start: Hashable) -> tuple[dict, dict]:
     queue = deque([start])
     while queue:
         node = queue.popleft()
-        for neighbour in graph.get(node, ()):
-            if neighbour not in distance:  # `distance` doubles as the visited set
-                distance[neighbour] = distance[node] + 1
-                parent[neighbour] = node
-                queue.append(neighbour)
+        for neighbor in graph.get(node, ()):
+            if neighbor not in distance:  # `distance` doubles as the visited set
+                distance[neighbor] = distance[node] + 1
+                parent[neighbor] = node
+                queue.append(neighbor)
     return distance, parent
 
 
@@ -61,8 +61,8 @@ def bfs_mark_on_dequeue(graph: Graph, start: Hashable) -> tuple[list[Hashable], 
         if node not in visited:
             visited.add(node)
             order.append(node)
-            for neighbour in graph.get(node, ()):
-                queue.append(neighbour)
+            for neighbor in graph.get(node, ()):
+                queue.append(neighbor)
                 enqueued += 1
     return order, enqueued
 
@@ -106,10 +106,10 @@ def reference_distances(graph: Graph, start: Hashable) -> dict:
     changed = True
     while changed:
         changed = False
-        for node, neighbours in graph.items():
-            for neighbour in neighbours:
-                if node in distance and distance[node] + 1 < distance.get(neighbour, 1 << 30):
-                    distance[neighbour] = distance[node] + 1
+        for node, neighbors in graph.items():
+            for neighbor in neighbors:
+                if node in distance and distance[node] + 1 < distance.get(neighbor, 1 << 30):
+                    distance[neighbor] = distance[node] + 1
                     changed = True
     return distance
 

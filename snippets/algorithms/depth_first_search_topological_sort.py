@@ -10,7 +10,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from itertools import pairwise
 
 Graph = Mapping[Hashable, Sequence[Hashable]]  # edge u -> v: u must come before v
-WHITE, GREY, BLACK = "white", "gray", "black"
+WHITE, GRAY, BLACK = "white", "gray", "black"
 
 
 class CycleError(ValueError):
@@ -26,27 +26,27 @@ def all_nodes(graph: Graph) -> list[Hashable]:
 
 def topological_sort(graph: Graph) -> list[Hashable]:
     """Reverse DFS finishing order. O(V + E). Raises CycleError if the graph has a cycle."""
-    colour = dict.fromkeys(all_nodes(graph), WHITE)
+    color = dict.fromkeys(all_nodes(graph), WHITE)
     finished: list[Hashable] = []
-    for root in colour:
-        if colour[root] != WHITE:
+    for root in color:
+        if color[root] != WHITE:
             continue
-        colour[root] = GREY
+        color[root] = GRAY
         path = [root]  # the gray nodes, in order
         stack = [iter(graph.get(root, ()))]  # one iterator per node on the path
         while stack:
-            for neighbour in stack[-1]:  # resume where this node left off
-                if colour[neighbour] == WHITE:
-                    colour[neighbour] = GREY
-                    path.append(neighbour)
-                    stack.append(iter(graph.get(neighbour, ())))
+            for neighbor in stack[-1]:  # resume where this node left off
+                if color[neighbor] == WHITE:
+                    color[neighbor] = GRAY
+                    path.append(neighbor)
+                    stack.append(iter(graph.get(neighbor, ())))
                     break
-                if colour[neighbour] == GREY:  # back edge: neighbor is an ancestor
-                    raise CycleError([*path[path.index(neighbour) :], neighbour])
+                if color[neighbor] == GRAY:  # back edge: neighbor is an ancestor
+                    raise CycleError([*path[path.index(neighbor) :], neighbor])
             else:  # all neighbors done: the node finishes
                 stack.pop()
                 node = path.pop()
-                colour[node] = BLACK
+                color[node] = BLACK
                 finished.append(node)
     return finished[::-1]
 

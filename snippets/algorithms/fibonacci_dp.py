@@ -100,6 +100,11 @@ print(f"F(100) = {fib(100)}; F(1000) has {len(str(f1000))} digits")
 # Python ints never overflow; a signed 64-bit integer (C long, Java long) holds F(92) at most.
 assert fib(92) < 2**63 <= fib(93)
 print("largest F(n) in a signed 64-bit integer: F(92)")
+# Binet's closed form round(phi^n / sqrt(5)) in float64: exact up to n = 70, then not.
+phi, root5 = (1 + 5**0.5) / 2, 5**0.5
+binet_wrong = [n for n in range(91) if round(phi**n / root5) != reference[n]]
+print(f"Binet's formula in float64: exact up to n = {binet_wrong[0] - 1}, first wrong at n = {binet_wrong[0]}")
+assert binet_wrong[0] == 71
 f_big = fib_fast_doubling(100_000)
 assert f_big == fib_matrix(100_000) == fib(100_000)
 print(f"F(100000) has {f_big.bit_length()} bits (fast doubling, matrix and loop agree)")

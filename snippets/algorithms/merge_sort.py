@@ -33,8 +33,8 @@ def merge_sort(items: list) -> list:
 
 def merge_sort_bottom_up(items: list) -> list:
     """Iterative merge sort: merge runs of width 1, 2, 4, ... between two buffers.
-    No recursion and no new lists per level (leftover runs are copied into the existing
-    buffer by slice assignment); one extra buffer of n items."""
+    No recursion and no left/right lists built per merge; one extra buffer of n items
+    (only a leftover run goes through a temporary slice when it is copied across)."""
     src, dst = list(items), [None] * len(items)
     n, width = len(src), 1
     while width < n:
@@ -55,6 +55,25 @@ def merge_sort_bottom_up(items: list) -> list:
         src, dst = dst, src  # the merged runs become the input of the next pass
         width *= 2
     return src
+
+
+def count_inversions(items: list) -> tuple[list, int]:
+    """Sorted copy and the number of pairs i < j with items[i] > items[j], in O(n log n):
+    when the merge takes right[j], the len(left) - i items still in left are all larger."""
+    if len(items) <= 1:
+        return list(items), 0
+    mid = len(items) // 2
+    (left, a), (right, b) = count_inversions(items[:mid]), count_inversions(items[mid:])
+    merged, i, j, inversions = [], 0, 0, a + b
+    while i < len(left) and j < len(right):
+        if left[i] <= right[j]:  # equal items are not an inversion
+            merged.append(left[i])
+            i += 1
+        else:
+            merged.append(right[j])
+            inversions += len(left) - i
+            j += 1
+    return merged + left[i:] + right[j:], inversions
 
 
 def merge_sort_source(arr: list) -> list:
@@ -135,3 +154,13 @@ for _ in range(trials):
 print(f"random records: ours keep equal keys in order in {trials}/{trials} lists,")
 print(f"                the source's `<` breaks that order in {source_unstable}/{trials}")
 assert source_unstable > trials // 2
+
+# 4. Follow-up: counting inversions during the merge, against the O(n^2) pair count.
+for _ in range(500):
+    items = [rng.randint(0, 9) for _ in range(rng.randint(0, 40))]
+    pairs = sum(items[i] > items[j] for i in range(len(items)) for j in range(i + 1, len(items)))
+    assert count_inversions(items) == (sorted(items), pairs), items
+worst = list(range(2000, 0, -1))  # reversed: every pair is an inversion
+reversed_count = count_inversions(worst)[1]
+assert reversed_count == 2000 * 1999 // 2
+print(f"inversions: 500 random lists match the O(n^2) count; 2000 reversed -> {reversed_count:,}")

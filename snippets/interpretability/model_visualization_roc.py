@@ -63,6 +63,10 @@ assert min(ap.values()) > 5 * prevalence, "both rank far better than chance"
 # half, and at recall 0.8 it is down to the share of positives (flag everything).
 assert prec_at[tree][0.5] < 0.5 < 0.9 < prec_at[lr][0.8]
 assert abs(prec_at[tree][0.8] - prevalence) < 0.01
+precision, recall, _ = precision_recall_curve(y_test, scores_of[tree])
+perfect_up_to = recall[precision == 1.0].max()  # the cliff: perfect precision, then a drop
+print(f"tree: precision stays 1.000 up to recall {perfect_up_to:.3f}")
+assert 0.4 < perfect_up_to < 0.5
 
 # One operating point of the tree, read on both curves: its first threshold with recall >= 0.7.
 for threshold in sorted(set(scores_of[tree]), reverse=True):

@@ -3,8 +3,9 @@
 One head: Q = X·W_q, K = X·W_k, V = X·W_v; scores = Q·Kᵀ/√d_k; future positions set to -inf
 BEFORE the softmax; softmax over each row; output = P·V. Everything is float64, so the only
 difference from PyTorch's kernel is rounding. Two common mistakes are run too, to show that the
-comparison can fail: forgetting the mask, and zeroing the future AFTER the softmax. Last, a
-fully masked row: -inf everywhere gives NaN (0/0), torch.finfo(dtype).min stays finite.
+comparison can fail: forgetting the mask, and zeroing the future AFTER the softmax. Then, a
+fully masked row: -inf everywhere gives NaN (0/0), torch.finfo(dtype).min stays finite. Last, a
+decode step with a KV cache: is_causal=True with 1 query and T keys is the wrong mask.
 """
 
 import math
@@ -64,3 +65,16 @@ print(
     f" finfo.min gives finite weights, {with_min[0, 0].item():.4f} each (uniform 1/T)"
 )
 assert with_inf.isnan().all() and torch.allclose(with_min, torch.full_like(row_scores, 1 / T))
+
+# Decoding with a KV cache: 1 new query against all T keys. With L != S, is_causal=True aligns the
+# mask top-left (ones(L, S).tril()), so that query sees key 0 only; the last query may see every
+# key, so a decode step needs no causal mask (padding and sliding windows aside).
+q_new, K_all, V_all = X[:, -1:] @ W_q, X @ W_k, X @ W_v  # (B, 1, d_k), (B, T, d_k), (B, T, d_k)
+top_left = F.scaled_dot_product_attention(q_new, K_all, V_all, is_causal=True)
+no_mask = F.scaled_dot_product_attention(q_new, K_all, V_all)
+bad, good = ((o - out[:, -1:]).abs().max().item() for o in (top_left, no_mask))
+print(
+    f"decode step (1 query, {T} keys) vs the last row above: is_causal=True off by {bad:.2f}"
+    f" (it sees key 0 only), no mask {good:.1e}"
+)
+assert torch.equal(top_left, V_all[:, :1]) and bad > 1e-3 and good < 1e-12

@@ -57,7 +57,7 @@ def train(adversarial: bool) -> nn.Module:
                 x = pgd_ascent(model, x, y, EPS, steps=5)
             model.train()
             optimizer.zero_grad()
-            F.cross_entropy(model(x), y).backward()  # the outer minimisation
+            F.cross_entropy(model(x), y).backward()  # the outer minimization
             optimizer.step()
     return model.eval()
 

@@ -3,8 +3,8 @@
 Five clients hold non-IID shards of scikit-learn's digits (each sees mostly a few classes, in
 unequal amounts). Each round, every client trains the global model locally and the server
 averages the weights, weighted by each client's number of samples. We check that this weighting
-makes one step of FedAvg equal to one centralised gradient step, then compare FedAvg with
-centralised training and with clients that train alone.
+makes one step of FedAvg equal to one centralized gradient step, then compare FedAvg with
+centralized training and with clients that train alone.
 """
 
 import copy
@@ -90,18 +90,18 @@ def max_diff(a: nn.Module, b: nn.Module) -> float:
 
 
 # 1. Why weight by sample count: with one full-batch step per client, FedAvg weighted by
-#    n_k / n is exactly one centralised gradient step on all the data (FedSGD).
+#    n_k / n is exactly one centralized gradient step on all the data (FedSGD).
 start = new_model()
 one_step = [local_train(start, cx, cy, epochs=1, batch=None) for cx, cy in clients]
 central_step = local_train(start, X_all, y_all, epochs=1, batch=None)
 weighted_gap = max_diff(fed_avg(start, one_step, sizes), central_step)
 unweighted_gap = max_diff(fed_avg(start, one_step, [1] * N_CLIENTS), central_step)
-print(f"one step, weighted average = centralised step: {weighted_gap < 1e-6}")
-print(f"one step, unweighted average: max |diff| from centralised {unweighted_gap:.3f}")
+print(f"one step, weighted average = centralized step: {weighted_gap < 1e-6}")
+print(f"one step, unweighted average: max |diff| from centralized {unweighted_gap:.3f}")
 assert weighted_gap < 1e-6 < unweighted_gap
 
 # 2. Several local epochs per round: fewer communication rounds, but the clients drift
-#    towards their own label mix, so non-IID FedAvg trails centralised training.
+#    towards their own label mix, so non-IID FedAvg trails centralized training.
 torch.manual_seed(0)
 global_model = new_model()
 for _ in range(ROUNDS):
@@ -111,7 +111,7 @@ central = local_train(new_model(), X_all, y_all, epochs=ROUNDS * LOCAL_EPOCHS)
 alone = [accuracy(local_train(new_model(), cx, cy, ROUNDS * LOCAL_EPOCHS)) for cx, cy in clients]
 
 acc_fed, acc_central, acc_alone = accuracy(global_model), accuracy(central), float(np.mean(alone))
-print(f"test accuracy, centralised:             {acc_central:.3f}")
+print(f"test accuracy, centralized:             {acc_central:.3f}")
 print(f"test accuracy, FedAvg ({ROUNDS} rounds x {LOCAL_EPOCHS} epochs): {acc_fed:.3f}")
 print(f"test accuracy, each client alone (mean): {acc_alone:.3f}")
 assert acc_alone < acc_fed <= acc_central
