@@ -121,8 +121,9 @@ assert level_order(build_tree([7])) == [[7]]  # one node
 assert level_order(build_tree([1, 1, 1, None, 1])) == [[1], [1, 1], [1]]  # duplicate values
 assert right_side_view(build_tree([1, 2, 3, 4])) == [1, 3, 4]  # a left node is visible too
 full = build_tree(list(range(1, 8)))  # three full levels
-print("zigzag of [1..7]:", zigzag_order(full), "swapping children:", zigzag_by_swapping_children(full))
-assert zigzag_order(full) == [[1], [3, 2], [4, 5, 6, 7]] != zigzag_by_swapping_children(full)
+zigzag, swapped = zigzag_order(full), zigzag_by_swapping_children(full)
+print(f"zigzag of [1..7]: {zigzag}; swapping children: {swapped}")
+assert zigzag == [[1], [3, 2], [4, 5, 6, 7]] != swapped
 for malformed in ([None, 1], [1, None, None, 2]):
     try:
         build_tree(malformed)

@@ -95,6 +95,7 @@ else:
 assert dfs_iterative(chain, 0) == list(range(n))
 print(f"iterative visits all {n}")
 
+
 # --- random graphs: the three versions compared --------------------------------------------
 def reachable(graph: Graph, start: Hashable) -> set[Hashable]:
     """Reference for the visited set: grow it until no edge leaves it (no DFS, no stack)."""

@@ -103,7 +103,10 @@ print("largest F(n) in a signed 64-bit integer: F(92)")
 # Binet's closed form round(phi^n / sqrt(5)) in float64: exact up to n = 70, then not.
 phi, root5 = (1 + 5**0.5) / 2, 5**0.5
 binet_wrong = [n for n in range(91) if round(phi**n / root5) != reference[n]]
-print(f"Binet's formula in float64: exact up to n = {binet_wrong[0] - 1}, first wrong at n = {binet_wrong[0]}")
+first_wrong = binet_wrong[0]
+print(
+    f"Binet's formula in float64: exact up to n = {first_wrong - 1}, first wrong at {first_wrong}"
+)
 assert binet_wrong[0] == 71
 f_big = fib_fast_doubling(100_000)
 assert f_big == fib_matrix(100_000) == fib(100_000)

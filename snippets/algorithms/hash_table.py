@@ -200,3 +200,91 @@ for i in range(500):
 assert all(table[CollidingKey(str(i))] == i for i in range(500))
 print(f"500 colliding keys: still correct, but one chain holds {table.longest_chain()} entries")
 assert table.longest_chain() == 500
+
+
+# --- follow-up: an LRU cache, a hash table plus a doubly linked list ------------------------
+class _Node:
+    __slots__ = ("key", "value", "prev", "next")
+
+    def __init__(self, key: Hashable = None, value: Any = None) -> None:
+        self.key, self.value = key, value
+        self.prev: _Node = self
+        self.next: _Node = self
+
+
+class LRUCache:
+    """get and put in O(1): the dict finds the node, the list keeps recency order
+    (most recent next to the sentinel's `prev`, least recent at its `next`)."""
+
+    def __init__(self, capacity: int) -> None:
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1, got {capacity}")
+        self.capacity = capacity
+        self._nodes: dict[Hashable, _Node] = {}
+        self._sentinel = _Node()  # circular list: sentinel.next is the oldest entry
+
+    def _unlink(self, node: _Node) -> None:
+        node.prev.next, node.next.prev = node.next, node.prev
+
+    def _append(self, node: _Node) -> None:  # make node the most recent
+        last = self._sentinel.prev
+        last.next, node.prev, node.next, self._sentinel.prev = node, last, self._sentinel, node
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        node = self._nodes.get(key)
+        if node is None:
+            return default
+        self._unlink(node)  # a hit makes the key the most recent
+        self._append(node)
+        return node.value
+
+    def put(self, key: Hashable, value: Any) -> Hashable | None:
+        """Insert or update; returns the evicted key, if any."""
+        node = self._nodes.get(key)
+        if node is not None:
+            node.value = value
+            self._unlink(node)
+            self._append(node)
+            return None
+        evicted = None
+        if len(self._nodes) == self.capacity:
+            oldest = self._sentinel.next
+            self._unlink(oldest)
+            del self._nodes[oldest.key]
+            evicted = oldest.key
+        node = _Node(key, value)
+        self._nodes[key] = node
+        self._append(node)
+        return evicted
+
+
+# reference: a plain list in recency order, O(capacity) per operation
+rng = random.Random(1)  # noqa: S311 - test data
+cache, order, values, evictions = LRUCache(capacity=8), [], {}, 0
+for _ in range(20_000):
+    key = rng.randrange(20)
+    if rng.random() < 0.5:
+        expected = values[key] if key in order else None
+        if key in order:
+            order.remove(key)
+            order.append(key)
+        assert cache.get(key) == expected
+    else:
+        value = rng.randrange(1000)
+        expected_evicted = None
+        if key in order:
+            order.remove(key)
+        elif len(order) == 8:
+            expected_evicted = order.pop(0)
+            del values[expected_evicted]
+        order.append(key)
+        values[key] = value
+        assert cache.put(key, value) == expected_evicted
+        evictions += expected_evicted is not None
+walk, node = [], cache._sentinel.next  # the linked list, oldest first
+while node is not cache._sentinel:
+    walk.append(node.key)
+    node = node.next
+assert walk == order and set(cache._nodes) == set(order)
+print("LRU cache (capacity 8, 20 keys): 20000 operations agree with a recency list,")
+print(f"  {evictions} evictions")

@@ -79,6 +79,24 @@ def quicksort_3way(items: list, lo: int = 0, hi: int | None = None) -> None:
             hi = lt - 1
 
 
+def quickselect(items: list, k: int) -> object:
+    """The k-th smallest item (k = 0 is the minimum), expected O(n): partition as in
+    quicksort, then continue only in the part that holds position k. Works on a copy."""
+    if not 0 <= k < len(items):
+        raise IndexError(f"k = {k} is out of range for {len(items)} items")
+    items = list(items)
+    lo, hi = 0, len(items) - 1
+    while lo < hi:
+        p = _lomuto_partition(items, lo, hi)
+        if k == p:
+            break
+        if k < p:
+            hi = p - 1
+        else:
+            lo = p + 1
+    return items[k]
+
+
 def quicksort_first_pivot(items: list, lo: int = 0, hi: int | None = None) -> None:
     """The naive version: always the first element as pivot (do not use)."""
     hi = len(items) - 1 if hi is None else hi
@@ -213,3 +231,22 @@ try:
 except RecursionError:
     print("source quicksort on a crafted 1200-item input -> RecursionError")
 assert in_place(quicksort)(killer) == sorted(killer)
+
+# 5. Follow-up: quickselect (the k-th smallest, e.g. top-k) against sorted()[k].
+for _ in range(1000):
+    items = [data_rng.randint(-5, 5) for _ in range(data_rng.randint(1, 40))]
+    k = data_rng.randrange(len(items))
+    assert quickselect(items, k) == sorted(items)[k], (items, k)
+select_counts = []
+for _ in range(20):
+    values = [data_rng.randrange(10**6) for _ in range(10_000)]
+    Counted.comparisons = 0
+    assert quickselect([Counted(v) for v in values], 5_000).value == sorted(values)[5_000]
+    select_counts.append(Counted.comparisons)
+mean_select = sum(select_counts) / len(select_counts)
+print("quickselect: 1000 random (list, k) match sorted()[k]; the median of 10000 items")
+sort_per_n = 2 * math.log(10_000)  # 1.39 log2 n: the leading term of quicksort's count
+print(
+    f"  takes {mean_select / 10_000:.1f} n comparisons on average; sorting about {sort_per_n:.1f} n"
+)
+assert mean_select < 4 * 10_000  # linear: the expected count for the median is about 3.4 n

@@ -1,3 +1,4 @@
+# verify: timeout=120
 """Mixup mixes the labels with the same weight as the images, and the loss follows.
 
 x = lam * x_i + (1 - lam) * x_j with lam ~ Beta(alpha, alpha); the loss is
