@@ -6,6 +6,7 @@ catch a one-character off-by-one bug.
 import math
 import random
 from bisect import bisect_left, bisect_right, insort, insort_left
+from itertools import combinations, pairwise
 
 
 def lower_bound(a: list, target: object) -> int:
@@ -66,6 +67,49 @@ def binary_search_off_by_one(arr: list, target: object) -> int:
         else:
             high = mid - 1
     return -1
+
+
+def search_rotated(a: list, target: object) -> int:
+    """Index of target in a sorted list of DISTINCT values rotated at an unknown point
+    ([4, 5, 6, 7, 0, 1, 2]), or -1. O(log n): one half of [lo, hi] is always sorted."""
+    lo, hi = 0, len(a) - 1  # closed interval
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if a[mid] == target:
+            return mid
+        if a[lo] <= a[mid]:  # the left half a[lo..mid] is sorted
+            if a[lo] <= target < a[mid]:
+                hi = mid - 1
+            else:
+                lo = mid + 1
+        elif a[mid] < target <= a[hi]:  # otherwise the right half a[mid..hi] is sorted
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return -1
+
+
+def min_largest_part(costs: list[int], parts: int) -> int:
+    """Binary search on the answer: cut costs into at most `parts` contiguous pieces so that
+    the largest piece sum is as small as possible (LeetCode 410; e.g. layers -> pipeline
+    stages). Feasibility is monotone in the cap, so find the smallest feasible cap."""
+
+    def fits(cap: int) -> bool:  # greedy: start a new piece only when the next item overflows
+        pieces, current = 1, 0
+        for cost in costs:
+            if current + cost > cap:
+                pieces, current = pieces + 1, 0
+            current += cost
+        return pieces <= parts
+
+    lo, hi = max(costs), sum(costs)  # the answer lies in [lo, hi]; fits(hi) is always true
+    while lo < hi:  # lower bound of "fits" over the caps
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 rng = random.Random(0)  # noqa: S311 - test data
@@ -138,3 +182,27 @@ for target in [rng.randrange(-1, 2 * n + 1) for _ in range(1000)]:
 bound = math.ceil(math.log2(n + 1))
 print(f"n = {n:,}: at most {worst} probes per lower_bound (ceil(log2(n+1)) = {bound})")
 assert worst <= bound
+
+
+# 6. Follow-ups: a rotated sorted array, and binary search on the answer, against brute force.
+for _ in range(2000):
+    values = sorted(rng.sample(range(100), rng.randint(0, 20)))  # distinct values
+    shift = rng.randrange(len(values) + 1)
+    rotated = values[shift:] + values[:shift]
+    for target in range(-1, 101):
+        expected = rotated.index(target) if target in rotated else -1
+        assert search_rotated(rotated, target) == expected, (rotated, target)
+print("rotated sorted arrays: 2000 lists x 102 targets match list.index")
+for _ in range(300):
+    costs = [rng.randint(1, 20) for _ in range(rng.randint(1, 9))]
+    parts = rng.randint(1, len(costs))
+    best = min(  # try every way to place parts - 1 cuts (fewer pieces are never better)
+        max(sum(costs[i:j]) for i, j in pairwise((0, *cuts, len(costs))))
+        for cuts in combinations(range(1, len(costs)), parts - 1)
+    )
+    assert min_largest_part(costs, parts) == best, (costs, parts)
+layers = [3, 8, 8, 8, 8, 8, 8, 8, 8, 5]  # e.g. embedding, 8 blocks, LM head (made-up costs)
+print(
+    f"split {layers} into 4 stages: slowest stage {min_largest_part(layers, 4)}"
+    " (300 random cases match brute force)"
+)
