@@ -22,6 +22,7 @@ Data, taken from the bank so that it grows with it (scripts/content.py):
   question's filters (every topic and level that has questions), the per-topic progress
   list and the review list, with every question's key, title, address, topic and level
   in the page's language. The marks are kept in the reader's browser only (localStorage).
+  These controls stay out of the search index (`data-search-exclude`): they are not text.
 
     <!-- practice-draw -->       topic and level filters, the "random question" button
     <!-- practice-progress -->   progress per topic, and the reset button
@@ -132,7 +133,7 @@ def _draw(lang: str, from_url: str) -> str:
         if key in present_levels
     )
     return (
-        '<div class="practice-app practice-draw" id="practice-app" '
+        '<div class="practice-app practice-draw" id="practice-app" data-search-exclude '
         f'data-questions="{_attr(data)}">\n'
         f"<noscript><p>{text['noscript']}</p></noscript>\n"
         '<div class="practice-filters">\n'
@@ -172,7 +173,7 @@ def _progress(lang: str, from_url: str) -> str:
             '<span class="practice-to-review"></span></span></li>'
         )
     return (
-        '<div class="practice-progress" id="practice-progress">\n'
+        '<div class="practice-progress" id="practice-progress" data-search-exclude>\n'
         '<p class="practice-total" id="practice-total" aria-live="polite"></p>\n'
         '<ul class="practice-topics">\n' + "\n".join(items) + "\n</ul>\n"
         '<p class="practice-actions"><button type="button" class="practice-btn" '
@@ -184,7 +185,7 @@ def _progress(lang: str, from_url: str) -> str:
 
 def _review(lang: str, from_url: str) -> str:
     return (
-        '<div class="practice-review" id="practice-review">\n'
+        '<div class="practice-review" id="practice-review" data-search-exclude>\n'
         f'<p class="practice-ui" id="practice-review-empty">{TEXT[lang]["review_empty"]}</p>\n'
         '<ul class="practice-ui" id="practice-review-list" hidden></ul>\n'
         "</div>"

@@ -64,6 +64,22 @@ def longest_common_substring(a: str, b: str) -> str:
     return a[best_end - best_len : best_end]
 
 
+def edit_distance(a: Sequence, b: Sequence) -> int:
+    """Levenshtein distance: fewest insertions, deletions and substitutions turning a into b.
+    Same table as LCS: d[i][j] = min(d[i-1][j] + 1, d[i][j-1] + 1, d[i-1][j-1] + (a != b))."""
+    previous = list(range(len(b) + 1))  # row 0: j insertions turn "" into b[:j]
+    for i, x in enumerate(a, start=1):
+        current = [i] + [0] * len(b)  # column 0: i deletions turn a[:i] into ""
+        for j, y in enumerate(b, start=1):
+            current[j] = min(
+                previous[j] + 1,  # delete x
+                current[j - 1] + 1,  # insert y
+                previous[j - 1] + (x != y),  # keep x (free) or substitute it by y
+            )
+        previous = current
+    return previous[-1]
+
+
 def is_subsequence(s: str, t: str) -> bool:
     it = iter(t)
     return all(ch in it for ch in s)  # `in` advances the iterator: order is respected
@@ -75,6 +91,26 @@ def brute_force_lcs_length(a: str, b: str) -> int:
         if any(is_subsequence("".join(c), b) for c in combinations(a, k)):
             return k
     return 0
+
+
+def brute_force_edit_distance(a: str, b: str, alphabet: str, substitute: bool = True) -> int:
+    """Breadth-first search over strings, one edit per step: no DP table involved."""
+    limit = max(len(a), len(b))  # an optimal edit path never needs a longer string
+    distance, frontier = {a: 0}, [a]
+    while b not in distance:
+        next_frontier = []
+        for s in frontier:
+            edits = [s[:i] + s[i + 1 :] for i in range(len(s))]  # deletions
+            if substitute:
+                edits += [s[:i] + c + s[i + 1 :] for i in range(len(s)) for c in alphabet]
+            if len(s) < limit:
+                edits += [s[:i] + c + s[i:] for i in range(len(s) + 1) for c in alphabet]
+            for u in edits:
+                if u not in distance:
+                    distance[u] = distance[s] + 1
+                    next_frontier.append(u)
+        frontier = next_frontier
+    return distance[b]
 
 
 def brute_force_substring_length(a: str, b: str) -> int:
@@ -122,3 +158,16 @@ print(
     f"len(a) = {len(a)}, len(b) = {len(b)}: LCS length {table[-1][-1]};"
     f" full table {len(table) * len(table[0]):,} cells, two rows {2 * (len(b) + 1)} cells"
 )
+
+# 5. Follow-up: edit distance, against a search over single edits on short strings.
+for _ in range(500):
+    a = "".join(rng.choices("ABC", k=rng.randint(0, 4)))
+    b = "".join(rng.choices("ABC", k=rng.randint(0, 4)))
+    assert edit_distance(a, b) == brute_force_edit_distance(a, b, "ABC"), (a, b)
+    # with insertions and deletions only (what diff computes), the distance is m + n - 2 LCS
+    indel = brute_force_edit_distance(a, b, "ABC", substitute=False)
+    assert indel == len(a) + len(b) - 2 * brute_force_lcs_length(a, b) >= edit_distance(a, b)
+kitten = edit_distance("kitten", "sitting")
+assert kitten == 3 and edit_distance("", "abc") == 3
+print("edit distance: 500 random pairs match a search over single edits;")
+print(f"  without substitutions it is m + n - 2 LCS; 'kitten' -> 'sitting' = {kitten}")

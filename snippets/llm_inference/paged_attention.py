@@ -93,8 +93,8 @@ for req in targets:
     worst_attn = max(worst_attn, (paged_attention(q, req) - ref).abs().max().item())
 used_blocks = sum(len(t) for t in tables.values())
 print(
-    f"requests with {', '.join(str(lengths[r]) for r in targets)} tokens;"
-    f" block tables: {', '.join(str(len(tables[r])) for r in targets)} blocks of {BLOCK}"
+    f"requests {', '.join(map(str, targets))}: {', '.join(str(lengths[r]) for r in targets)}"
+    f" tokens; block tables: {', '.join(str(len(tables[r])) for r in targets)} blocks of {BLOCK}"
 )
 print(f"request 2's block table: {tables[2]} (scattered in the pool)")
 print(f"blocks in use {used_blocks} of {NUM_BLOCKS}; request {reused_by[0]} reuses"
