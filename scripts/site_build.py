@@ -4,7 +4,7 @@
 The key covers everything the build reads:
 
 - the pages, the snippets with their outputs, the project's code and data, the theme
-  overrides (every file under docs/, snippets/, scripts/ and overrides/), mkdocs.yml and
+  overrides (every file under docs/, snippets/ and scripts/), mkdocs.yml and
   constraints.txt (the notebook pages' pins);
 - the run records and figures the pages show (build/verify/manifest-*.json, build/figures/);
 - the environment variables mkdocs.yml reads (SITE_URL, REPO_URL);
@@ -32,7 +32,7 @@ import content  # noqa: E402
 import verify_cache  # noqa: E402
 
 SITES = content.BUILD / "site"
-SOURCES = ("docs", "snippets", "scripts", "overrides")
+SOURCES = ("docs", "snippets", "scripts")
 ENV_READ = ("SITE_URL", "REPO_URL")
 COMPLETE = ".complete"  # written last: a folder without it is an interrupted build
 

@@ -2,7 +2,7 @@
 
 GitHub Pages serves the site root's 404.html for every missing address. The i18n plugin
 builds every language into the same site folder, and each build writes the theme's
-404.html (overrides/404.html) to the site root, so the last language built would win.
+404.html (scripts/site_theme/404.html) to the site root, so the last language built would win.
 Keep the default language's at the root, write each other language's to <lang>/404.html,
 and let the root page show that one when the missing address is under /<lang>/: a
 reader who mistypes an English address gets the English page, with the English header.

@@ -1,6 +1,6 @@
 """What every page carries around its content, in the page's language.
 
-- At the end of the content (overrides/partials/source-file.html): the last-updated date
+- At the end of the content (scripts/site_theme/partials/source-file.html): the last-updated date
   (the git-revision-date-localized plugin), a link to edit the page's source in the
   repository and one to report an error in it (a new issue naming the page). Plain
   links: Material's edit buttons need `repo_url`, which makes every page call
