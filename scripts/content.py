@@ -202,8 +202,22 @@ def load_page(path: Path) -> Page:
     return Page(path=path, lang=lang, meta=meta, body=body)
 
 
+def _signature(paths: list[Path]) -> tuple:
+    """What identifies these files' contents without reading them: path, size, mtime."""
+    return tuple((str(p), s.st_size, s.st_mtime_ns) for p in paths for s in [p.stat()])
+
+
+_loaded: dict[str, tuple] = {}  # what iter_pages and mkdocs_config last read, and from what
+
+
 def iter_pages() -> list[Page]:
-    return [load_page(p) for p in sorted(DOCS.rglob("*.md"))]
+    """Every page under docs/. A site build asks for them many times (topic lists, notebooks,
+    the glossary): they are read again only when a page was added, removed or changed."""
+    paths = sorted(DOCS.rglob("*.md"))
+    key = _signature(paths)
+    if _loaded.get("pages", (None,))[0] != key:
+        _loaded["pages"] = (key, [load_page(p) for p in paths])
+    return list(_loaded["pages"][1])
 
 
 def question_pages(lang: str | None = None) -> list[Page]:
@@ -274,7 +288,13 @@ _MkdocsLoader.add_multi_constructor(
 
 
 def mkdocs_config() -> dict:
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkdocsLoader)  # noqa: S506
+    """mkdocs.yml as data (read again only when it changed); callers get their own copy."""
+    path = ROOT / "mkdocs.yml"
+    key = _signature([path])
+    if _loaded.get("mkdocs", (None,))[0] != key:
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_MkdocsLoader)  # noqa: S506
+        _loaded["mkdocs"] = (key, config)
+    return copy.deepcopy(_loaded["mkdocs"][1])
 
 
 def nav_order() -> dict[str, int]:

@@ -22,6 +22,7 @@ import ast
 import json
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -157,7 +158,8 @@ def pinned_versions() -> dict[str, str]:
     return pins
 
 
-def imported_modules(code: str) -> set[str]:
+@cache
+def imported_modules(code: str) -> frozenset[str]:
     """The top-level modules a snippet imports."""
     modules = set()
     for node in ast.walk(ast.parse(code)):
@@ -165,7 +167,7 @@ def imported_modules(code: str) -> set[str]:
             modules |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             modules.add(node.module.split(".")[0])
-    return modules
+    return frozenset(modules)
 
 
 def requirements(includes: list[str]) -> list[str]:
