@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import content
 import glossary
 import pytest
@@ -87,11 +89,31 @@ def test_glossary_is_consistent():
 
 @pytest.mark.parametrize("lang", content.LANGS)
 def test_sources_page_lists_every_occurrence(built_site, lang):
+    """Under each post's title, every place where that post asks a question: its wording
+    and its line."""
+    import html as html_lib
+
     prefix = content.site_prefix(lang)
-    html = (built_site / prefix / "sources" / "index.html").read_text(encoding="utf-8")
-    missing = [e["at"] for e in seed_map.load_map() if e["at"] not in html]
+    page = (built_site / prefix / "sources" / "index.html").read_text(encoding="utf-8")
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", page))
+    missing = []
+    for entry in seed_map.load_map():
+        post = entry["at"].split(":")[0]
+        heading = html_lib.unescape(seed_map.post_heading(post, lang))
+        start = text.rfind(heading)  # the section, not the table of contents before it
+        end = min(
+            (i for other in seed_map.load_posts() if other != post
+             for i in [text.rfind(html_lib.unescape(seed_map.post_heading(other, lang)))]
+             if i > start),
+            default=len(text),
+        )  # fmt: skip
+        section = text[start:end] if start >= 0 else ""
+        line = seed_map._line(entry, lang)
+        if f"{entry['text']} {line}" not in re.sub(r"\s+", " ", section):
+            missing.append(entry["at"])
     assert not missing, (
-        f"{prefix}sources/ does not list {len(missing)} occurrences, e.g. {missing[:3]}"
+        f"{prefix}sources/ does not show {len(missing)} occurrences under their post's title "
+        f"(wording and line), e.g. {missing[:3]}; see seed_map.render_sources."
     )
 
 
