@@ -13,23 +13,6 @@ import pytest
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-class _ResourceCollector(HTMLParser):
-    """URLs the browser fetches while loading a page (not links a reader may follow)."""
-
-    def __init__(self):
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in {"script", "img", "iframe", "audio", "video", "source"} and attrs.get("src"):
-            self.urls.append(attrs["src"])
-        if tag == "link" and attrs.get("href"):
-            rel = (attrs.get("rel") or "").split()
-            if {"stylesheet", "preload", "modulepreload", "icon", "manifest"} & set(rel):
-                self.urls.append(attrs["href"])
-
-
 def _page_html(site: Path, page: content.Page) -> Path:
     prefix = content.site_prefix(page.lang)
     folder = "" if page.stem == "index" else page.stem
@@ -41,14 +24,12 @@ def test_every_page_is_built(built_site):
     assert not missing, f"pages missing from the built site: {missing}"
 
 
-def test_no_resource_from_another_host(built_site):
+def test_no_resource_from_another_host(parsed_site):
     offenders = {}
-    for html in built_site.rglob("*.html"):
-        parser = _ResourceCollector()
-        parser.feed(html.read_text(encoding="utf-8"))
-        external = [u for u in parser.urls if re.match(r"^(https?:)?//", u)]
+    for html, page in parsed_site.items():
+        external = [u for u in page.fetched if re.match(r"^(https?:)?//", u)]
         if external:
-            offenders[str(html.relative_to(built_site))] = external
+            offenders[html] = external
     assert not offenders, f"pages load resources from other hosts (fonts, CDNs): {offenders}"
 
 
@@ -154,16 +135,24 @@ def test_level_and_report_pages_list_everything(built_site, lang):
 
 
 class _LinkCollector(HTMLParser):
-    """Every link target and every id of one page, and the <html lang>."""
+    """Every link target and every id of one page, the <html lang>, and the URLs the
+    browser fetches while loading it (not links a reader may follow)."""
 
     def __init__(self):
         super().__init__()
         self.links: list[str] = []
         self.ids: set[str] = set()
         self.lang: str | None = None
+        self.fetched: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag in {"script", "img", "iframe", "audio", "video", "source"} and attrs.get("src"):
+            self.fetched.append(attrs["src"])
+        if tag == "link" and attrs.get("href"):
+            rel = (attrs.get("rel") or "").split()
+            if {"stylesheet", "preload", "modulepreload", "icon", "manifest"} & set(rel):
+                self.fetched.append(attrs["href"])
         if tag == "html":
             self.lang = attrs.get("lang")
         if attrs.get("id"):
@@ -182,6 +171,15 @@ def _parse(html: Path) -> _LinkCollector:
     return parser
 
 
+@pytest.fixture(scope="module")
+def parsed_site(built_site) -> dict[str, _LinkCollector]:
+    """Every built HTML page (path relative to the site), parsed once for the tests below."""
+    return {
+        html.relative_to(built_site).as_posix(): _parse(html)
+        for html in sorted(built_site.rglob("*.html"))
+    }
+
+
 def _target(site: Path, page: Path, href: str) -> Path:
     path = href.split("#")[0].split("?")[0]
     resolved = (site / path.lstrip("/")) if path.startswith("/") else (page.parent / path)
@@ -189,35 +187,34 @@ def _target(site: Path, page: Path, href: str) -> Path:
     return resolved / "index.html" if resolved.is_dir() else resolved
 
 
-def test_no_broken_internal_link_or_anchor(built_site):
+def test_no_broken_internal_link_or_anchor(built_site, parsed_site):
     """Every link, image and script on every built page resolves, anchors included."""
-    parsed = {html: _parse(html) for html in built_site.rglob("*.html")}
     broken = []
-    for html, page in parsed.items():
+    for rel, page in parsed_site.items():
+        html = built_site / rel
         for href in page.links:
             if re.match(r"^([a-z]+:|//)", href) or href == "#":
                 continue  # other hosts (the footer's repository link), mailto:
             target = html if href.startswith("#") else _target(built_site, html, href)
-            where = f"{html.relative_to(built_site)} -> {href}"
+            where = f"{rel} -> {href}"
             if not target.exists():
                 broken.append(f"{where}: no such file")
                 continue
             anchor = href.partition("#")[2]
             if anchor and target.suffix == ".html":
-                ids = parsed[target].ids if target in parsed else _parse(target).ids
+                key = target.relative_to(built_site).as_posix()
+                ids = parsed_site[key].ids if key in parsed_site else _parse(target).ids
                 if anchor not in ids:
                     broken.append(f"{where}: no element with id '{anchor}'")
     assert not broken, f"{len(broken)} broken links in the built site:\n" + "\n".join(broken[:40])
 
 
-def test_every_page_declares_its_language(built_site):
+def test_every_page_declares_its_language(parsed_site):
     wrong = []
-    for html in built_site.rglob("*.html"):
-        rel = html.relative_to(built_site).as_posix()
+    for rel, page in parsed_site.items():
         expected = "en" if rel.startswith("en/") else "zh"
-        lang = _parse(html).lang
-        if lang is None or lang.split("-")[0] != expected:
-            wrong.append(f"{rel}: <html lang={lang!r}>, expected {expected!r}")
+        if page.lang is None or page.lang.split("-")[0] != expected:
+            wrong.append(f"{rel}: <html lang={page.lang!r}>, expected {expected!r}")
     assert not wrong, "pages with a wrong or missing lang attribute:\n" + "\n".join(wrong[:40])
 
 
