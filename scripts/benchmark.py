@@ -57,7 +57,8 @@ def timed(command: list[str], **kwargs) -> float:
     proc = subprocess.run(command, capture_output=True, text=True, **kwargs)
     elapsed = time.monotonic() - started
     if proc.returncode != 0:
-        sys.exit(f"benchmark: {' '.join(command[:3])} ... failed:\n{proc.stdout[-3000:]}")
+        output = (proc.stdout[-3000:] + "\n" + proc.stderr[-3000:]).strip()
+        sys.exit(f"benchmark: {' '.join(command[:3])} ... failed:\n{output}")
     return elapsed
 
 
@@ -207,7 +208,7 @@ def doubled_bank(target: Path) -> int:
     """A copy of the repository in which every topic appears twice (<topic>_copy), with
     its own snippets and recorded outputs: a bank twice the size, for the runner and the
     site build. Returns the number of snippets."""
-    for name in ("docs", "snippets", "scripts", "mkdocs.yml"):
+    for name in ("docs", "snippets", "scripts", "mkdocs.yml", "constraints.txt"):
         source = content.ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copyfile)(source, target / name)
     build = target / "build"
