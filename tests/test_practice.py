@@ -312,6 +312,15 @@ def test_marks_progress_and_review_list_survive_a_reload(page, site_url):
     _assert_local(page)
 
 
+def _tab_to(page, selector: str, limit: int, what: str) -> None:
+    """Press Tab until the focused element matches `selector` (at most `limit` times)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+    pytest.fail(f"Tab never reaches {what}")
+
+
 def test_practice_works_with_the_keyboard_alone(page, site_url):
     question = _richest_question("en")
     _goto(page, _url(site_url, question))
@@ -329,12 +338,7 @@ def test_practice_works_with_the_keyboard_alone(page, site_url):
     state = page.evaluate(STATE_JS)
     assert state["toggle"] == "true" and not state["sections"][0]["visibleCount"]
 
-    for _ in range(15):  # Tab on to the first "show answer"
-        page.keyboard.press("Tab")
-        if page.evaluate(f"{focused}.matches('.practice-reveal')"):
-            break
-    else:
-        pytest.fail("Tab never reaches a 'show answer' button")
+    _tab_to(page, ".practice-reveal", 15, "a 'show answer' button")
     page.keyboard.press("Space")
     state = page.evaluate(STATE_JS)
     assert not state["sections"][0]["hiddenCount"], "Space did not reveal the 30-second answer"
@@ -342,12 +346,7 @@ def test_practice_works_with_the_keyboard_alone(page, site_url):
     assert page.evaluate(f"{focused}.getAttribute('aria-expanded')") == "true"
 
     page.focus("article .practice-reveal >> nth=3")  # the last answer section: marks follow it
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"{focused}.matches('.practice-mark')"):
-            break
-    else:
-        pytest.fail("Tab never reaches 'I knew it'")
+    _tab_to(page, ".practice-mark", 60, "'I knew it'")
     page.keyboard.press("Enter")
     assert page.evaluate(f"{focused}.getAttribute('aria-pressed')") == "true"
     _assert_local(page)
