@@ -10,13 +10,13 @@ Each other language also gets a copy of the site's sitemap.xml at its root (belo
 """
 
 import json
-import re
 import shutil
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import content  # noqa: E402
+from site_hooks.page_chrome import ALTERNATE  # noqa: E402
 
 TEXT = {
     "zh": {
@@ -35,8 +35,7 @@ TEXT = {
 
 _pages: dict[str, str] = {}
 # The theme puts the last rendered page's <link rel="alternate"> into the 404 page too;
-# Material would fetch a sitemap.xml beside each (see scripts/site_hooks/page_chrome.py).
-ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+# Material would fetch a sitemap.xml beside each: removed as on every page (page_chrome.py).
 
 # Runs in the root 404.html before the page is shown: under /<lang>/, replace the
 # document with that language's 404 page (the same theme, so nothing flashes).

@@ -87,12 +87,12 @@ _workers: list = []
 _awaited: dict[str, Path] = {}
 
 
-def _jobs(lang: str, plugin_config) -> list[tuple[str, str, dict]]:
+def _jobs(lang: str, paths: list[Path], plugin_config) -> list[tuple[str, str, dict]]:
     from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
 
     options = {k: plugin_config[k] for k in (*RENDER_OPTIONS, "execute", "toc_depth")}
     jobs = []
-    for path in notebooks.write_topics(content.NOTEBOOKS, lang):
+    for path in paths:
         key = _compute_cache_key(str(path), plugin_config, plugin_config["execute"])
         cache_path = _get_cache_path(str(rendered_cache(lang)), key)
         if not cache_path.exists() and cache_path not in _awaited.values():
@@ -100,10 +100,10 @@ def _jobs(lang: str, plugin_config) -> list[tuple[str, str, dict]]:
     return jobs
 
 
-def _prerender(languages: list[str], plugin_config) -> None:
-    """Start rendering, in the background, the notebooks of `languages` (in that order)
-    that are not in mkdocs-jupyter's cache yet."""
-    jobs = [job for lang in languages for job in _jobs(lang, plugin_config)]
+def _prerender(written: dict[str, list[Path]], plugin_config) -> None:
+    """Start rendering, in the background, the notebooks `written` per language (in that
+    order) that are not in mkdocs-jupyter's cache yet."""
+    jobs = [job for lang, paths in written.items() for job in _jobs(lang, paths, plugin_config)]
     if len(jobs) < 2:  # one notebook: mkdocs-jupyter renders it itself
         return
     # Forked, so the hook's function needs no pickling. A worker that fails leaves its
@@ -137,8 +137,9 @@ def on_files(files, config):
     jupyter["cache_dir"] = str(rendered_cache(lang))
     languages = [language.locale for language in i18n.config.languages]
     written = notebooks.write_topics(out_dir, lang)
-    if jupyter["cache"]:  # this language first, then the others
-        _prerender([lang] + [other for other in languages if other != lang], jupyter)
+    if jupyter["cache"]:  # this language first, then the others (written for their builds)
+        others = {o: notebooks.write_topics(out_dir, o) for o in languages if o != lang}
+        _prerender({lang: written, **others}, jupyter)
     for path in written:
         src_uri = path.relative_to(out_dir / lang).as_posix()
         folder = src_uri.removesuffix(".ipynb")  # <topic>/notebook
