@@ -10,15 +10,19 @@ Runs after the i18n plugin's on_files (priority -100), for each language build:
 - gives mkdocs-jupyter's cache of rendered notebooks one folder per language (below);
 - renders the notebooks missing from that cache, of both languages, in background
   processes (one per core) that start with the first language's build and run while the
-  main process builds the Markdown pages; each notebook page waits for its own entry
-  (mkdocs-jupyter renders one notebook after another: on a fresh checkout this was half
-  of the site build).
+  main process builds the Markdown pages (mkdocs-jupyter renders one notebook after
+  another: on a fresh checkout this was half of the site build). Each notebook is
+  claimed once, by whichever process gets to it first: a worker taking the next one, or
+  the main process reaching its page, which then renders it itself instead of waiting
+  (no core idles while notebooks are left).
 Each notebook page is titled in its language and starts with a link to download the
 .ipynb and the pinned `pip install` that runs it (scripts/notebooks.py reads the pins
 from constraints.txt). Notebook pages stay out of the search index: they repeat the
 question pages.
 """
 
+import functools
+import hashlib
 import html as html_lib
 import importlib.metadata
 import json
@@ -26,10 +30,12 @@ import multiprocessing
 import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import jinja2
 from markdown.extensions.toc import unique as unique_id
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
@@ -58,11 +64,46 @@ RENDER_OPTIONS = (
 )  # fmt: skip
 
 
+def _claim(cache_path: Path) -> bool:
+    """Take the rendering of one notebook; False when another process has it."""
+    claim = Path(_claims.name) / hashlib.sha256(str(cache_path).encode()).hexdigest()
+    try:
+        claim.touch(exist_ok=False)
+    except FileExistsError:
+        return False
+    return True
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """nbconvert's templates compiled once per worker, not once per notebook."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 def _render_into_cache(jobs: list[tuple[str, str, dict]]) -> None:
     """Render notebooks exactly as mkdocs-jupyter does on a cache miss, and store each
-    where its cache lookup will find it (runs in a forked worker process)."""
+    where its cache lookup will find it (runs in a forked worker process): every job,
+    in order, that no other process has claimed."""
+    # mkdocs-jupyter makes a new exporter, so a new Jinja environment, for every
+    # notebook; compiling nbconvert's templates again was a tenth of each render. In this
+    # worker only, their environments share one cache of compiled templates (keyed by
+    # each template's name and source: the HTML is the same).
+    from nbconvert.exporters import templateexporter
+
+    templateexporter.Environment = functools.partial(
+        jinja2.Environment, bytecode_cache=_CompiledTemplates()
+    )
     for job in jobs:
-        _render_one(*job)
+        if _claim(Path(job[1])):
+            _render_one(*job)
 
 
 def _render_one(path: str, cache_path: str, options: dict) -> None:
@@ -85,6 +126,8 @@ def _render_one(path: str, cache_path: str, options: dict) -> None:
 # while the main process builds the Markdown pages, instead of one language at a time.
 _workers: list = []
 _awaited: dict[str, Path] = {}
+_claims = tempfile.TemporaryDirectory(prefix="notebook-claims-")  # one empty file per claim
+_written: dict[str, list[Path]] = {}  # per language, its topic notebooks (this build's)
 
 
 def _jobs(lang: str, paths: list[Path], plugin_config) -> list[tuple[str, str, dict]]:
@@ -106,12 +149,11 @@ def _prerender(written: dict[str, list[Path]], plugin_config) -> None:
     jobs = [job for lang, paths in written.items() for job in _jobs(lang, paths, plugin_config)]
     if len(jobs) < 2:  # one notebook: mkdocs-jupyter renders it itself
         return
-    # Forked, so the hook's function needs no pickling. A worker that fails leaves its
-    # notebooks uncached; mkdocs-jupyter then renders them itself and reports the error.
+    # Forked, so the hook's function needs no pickling. A worker that fails leaves the
+    # notebook it claimed uncached; mkdocs-jupyter then renders it and reports the error.
     fork = multiprocessing.get_context("fork")
-    count = min(len(jobs), os.cpu_count() or 1)
-    for i in range(count):
-        worker = fork.Process(target=_render_into_cache, args=(jobs[i::count],), daemon=True)
+    for _ in range(min(len(jobs), os.cpu_count() or 1)):
+        worker = fork.Process(target=_render_into_cache, args=(jobs,), daemon=True)
         worker.start()
         _workers.append(worker)
     _awaited.update({path: Path(cache_path) for path, cache_path, _ in jobs})
@@ -119,9 +161,12 @@ def _prerender(written: dict[str, list[Path]], plugin_config) -> None:
 
 @event_priority(50)  # before mkdocs-jupyter's on_pre_page looks the notebook up in its cache
 def on_pre_page(page, config, files):
-    """Wait for the background render of this notebook, if one is running."""
+    """Wait for the background render of this notebook if a worker has it; if none
+    does yet, claim it: mkdocs-jupyter then renders it here, finding no cache entry."""
     cache_path = _awaited.get(page.file.abs_src_path or "")
-    while cache_path is not None and not cache_path.exists():
+    if cache_path is None or _claim(cache_path):
+        return page
+    while not cache_path.exists():
         if not any(worker.is_alive() for worker in _workers):
             break  # a worker failed: mkdocs-jupyter renders it and reports the error
         time.sleep(0.02)
@@ -136,11 +181,13 @@ def on_files(files, config):
     jupyter = config.plugins["mkdocs-jupyter"].config
     jupyter["cache_dir"] = str(rendered_cache(lang))
     languages = [language.locale for language in i18n.config.languages]
-    written = notebooks.write_topics(out_dir, lang)
-    if jupyter["cache"]:  # this language first, then the others (written for their builds)
-        others = {o: notebooks.write_topics(out_dir, o) for o in languages if o != lang}
-        _prerender({lang: written, **others}, jupyter)
-    for path in written:
+    if not i18n.building:  # the first language's build: every language's notebooks
+        _written.clear()
+        for other in [lang] + [o for o in languages if o != lang]:
+            _written[other] = notebooks.write_topics(out_dir, other)
+        if jupyter["cache"]:
+            _prerender(_written, jupyter)
+    for path in _written[lang]:
         src_uri = path.relative_to(out_dir / lang).as_posix()
         folder = src_uri.removesuffix(".ipynb")  # <topic>/notebook
         dest_uri = f"{content.site_prefix(lang)}{folder}/index.html"

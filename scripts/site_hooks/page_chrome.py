@@ -85,4 +85,5 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    return ALTERNATE.sub("", output)
+    head, end, body = output.partition("</head>")  # the links are in the head only
+    return ALTERNATE.sub("", head) + end + body
