@@ -66,6 +66,19 @@ def test_each_block_highlighted_once_reads_the_same(config, page_source, monkeyp
     assert again == plain, "highlight_once gave a block the HTML of another"
 
 
+def test_the_table_tells_lexers_apart_by_their_options():
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    src = "\n\nx = 1\n"
+    formatter = HtmlFormatter()
+    lexers = [PythonLexer(), PythonLexer(stripnl=False)]  # the second keeps the blank lines
+    plain = [pymdownx.highlight.highlight(src, lexer, formatter) for lexer in lexers]
+    assert plain[0] != plain[1]
+    once = [highlight_once.highlight_once(src, lexer, formatter) for lexer in lexers]
+    assert once == plain, "highlight_once took two lexers with different options for one"
+
+
 def test_search_index_reads_code_as_plain_text_with_the_same_entries(
     config, page_source, monkeypatch
 ):
@@ -77,35 +90,81 @@ def test_search_index_reads_code_as_plain_text_with_the_same_entries(
     highlighted = SearchIndex()
     highlighted.add_entry_from_context(page)
     plain = SearchIndex()
+    seen = []  # what Material's parser is given
+    add_entry = plain.add_entry_from_context
+    plain.add_entry_from_context = lambda page: (seen.append(page.content), add_entry(page))
     search._index_plain_code(plain)
     plain.add_entry_from_context(page)
     assert page.content == html, "the page lost its highlighted code"
+    assert "<span" in "".join(search.PRE_RE.findall(html))
+    assert "<span" not in "".join(search.PRE_RE.findall(seen[0])), "the parser saw markup"
     assert any("<pre>" in e["text"] and "import" in e["text"] for e in plain.entries)
     assert plain.entries == highlighted.entries
 
 
-def test_notebook_workers_render_each_unclaimed_notebook_as_mkdocs_jupyter(
-    config, tmp_path, monkeypatch
-):
-    from mkdocs_jupyter import convert
+@pytest.fixture
+def claims(tmp_path, monkeypatch) -> Path:
+    """An empty claims folder and no workers, as at the start of a build."""
     from nbconvert.exporters import templateexporter
 
+    # _render_into_cache shares compiled templates by replacing nbconvert's Environment
     monkeypatch.setattr(templateexporter, "Environment", templateexporter.Environment)
-    monkeypatch.setattr(notebook_pages, "_claims", SimpleNamespace(name=str(tmp_path)))
-    import notebooks
+    monkeypatch.setattr(notebook_pages, "_claims_dir", tmp_path / "claims")
+    monkeypatch.setattr(notebook_pages, "_workers", [])
+    monkeypatch.setattr(notebook_pages, "_awaited", {})
+    (tmp_path / "claims").mkdir()
+    return tmp_path
 
-    written = notebooks.write_topics(tmp_path / "notebooks", content.DEFAULT_LANG)
-    notebook = str(min(written, key=lambda p: p.stat().st_size))
+
+def test_notebook_workers_render_each_unclaimed_notebook_as_mkdocs_jupyter(config, claims):
+    import notebooks
+    from mkdocs_jupyter import convert
+    from mkdocs_jupyter.plugin import _get_nb_toc_tokens
+
     jupyter = config.plugins["mkdocs-jupyter"].config
     options = {k: jupyter[k] for k in (*notebook_pages.RENDER_OPTIONS, "execute", "toc_depth")}
-    entries = [tmp_path / f"cache-{i}.json" for i in range(3)]
-    assert notebook_pages._claim(entries[1]), "a fresh claim was refused"
-    assert not notebook_pages._claim(entries[1]), "one notebook claimed twice"
+    written = {lang: notebooks.write_topics(claims / "notebooks", lang) for lang in content.LANGS}
+    topic = min(written[content.DEFAULT_LANG], key=lambda p: p.stat().st_size).parent.name
+    # one topic's notebook in each language: different notebooks, the same templates
+    sources = [
+        str(next(p for p in written[lang] if p.parent.name == topic)) for lang in content.LANGS
+    ]
+    expected = {}  # the long way, before any worker has touched nbconvert
+    for source in sources:
+        toc_tokens, title = _get_nb_toc_tokens(source, options["toc_depth"])
+        html = convert.nb2html(source, **{k: options[k] for k in notebook_pages.RENDER_OPTIONS})
+        expected[source] = {"content": html, "toc_tokens": toc_tokens, "title": title}
+    jobs = [
+        (source, str(claims / f"{i}-{n}.json"), options)
+        for i, source in enumerate(sources)
+        for n in range(2)
+    ]
+    assert notebook_pages._claim(Path(jobs[1][1])), "a fresh claim was refused"
+    assert not notebook_pages._claim(Path(jobs[1][1])), "one notebook claimed twice"
 
-    notebook_pages._render_into_cache([(notebook, str(e), options) for e in entries])
+    notebook_pages._render_into_cache(jobs)
 
-    assert not entries[1].exists(), "a worker rendered a notebook another process claimed"
-    direct = convert.nb2html(notebook, **{k: options[k] for k in notebook_pages.RENDER_OPTIONS})
-    for entry in (entries[0], entries[2]):  # the second with the templates compiled once
-        assert json.loads(entry.read_text(encoding="utf-8"))["content"] == direct
-    assert Path(notebook).exists()
+    assert not Path(jobs[1][1]).exists(), "a worker rendered a notebook another process claimed"
+    for source, entry, _ in jobs[:1] + jobs[2:]:
+        rendered = json.loads(Path(entry).read_text(encoding="utf-8"))
+        assert rendered == expected[source], f"{entry}: not what mkdocs-jupyter renders"
+
+
+def test_a_notebook_page_renders_its_own_notebook_when_no_worker_has_it(claims):
+    entry = claims / "entry.json"
+    notebook_pages._awaited["topic/notebook.ipynb"] = entry
+    page = SimpleNamespace(file=SimpleNamespace(abs_src_path="topic/notebook.ipynb"))
+
+    notebook_pages.on_pre_page(page, config=None, files=None)  # returns: no worker to wait for
+
+    assert not notebook_pages._claim(entry), "the page did not claim its notebook"
+    notebook_pages._render_into_cache([("topic/notebook.ipynb", str(entry), {})])
+    assert not entry.exists(), "a worker rendered the notebook the page had claimed"
+
+
+def test_a_notebook_page_stops_waiting_when_its_worker_is_gone(claims):
+    entry = claims / "entry.json"
+    notebook_pages._awaited["topic/notebook.ipynb"] = entry
+    notebook_pages._claim_file(entry).write_text("999999999", encoding="utf-8")  # no such worker
+    page = SimpleNamespace(file=SimpleNamespace(abs_src_path="topic/notebook.ipynb"))
+    notebook_pages.on_pre_page(page, config=None, files=None)  # would wait forever otherwise

@@ -64,14 +64,27 @@ RENDER_OPTIONS = (
 )  # fmt: skip
 
 
+def _claim_file(cache_path: Path) -> Path:
+    return _claims_dir / hashlib.sha256(str(cache_path).encode()).hexdigest()
+
+
 def _claim(cache_path: Path) -> bool:
-    """Take the rendering of one notebook; False when another process has it."""
-    claim = Path(_claims.name) / hashlib.sha256(str(cache_path).encode()).hexdigest()
+    """Take the rendering of one notebook; False when another process has it. The claim
+    file holds the claimant's process id."""
     try:
-        claim.touch(exist_ok=False)
+        with _claim_file(cache_path).open("x", encoding="utf-8") as claim:
+            claim.write(str(os.getpid()))
     except FileExistsError:
         return False
     return True
+
+
+def _claimant_alive(cache_path: Path) -> bool:
+    """Whether the worker that claimed this notebook is still running."""
+    pid = _claim_file(cache_path).read_text(encoding="utf-8")
+    if not pid:
+        return True  # claimed this instant, its id not written yet
+    return any(worker.pid == int(pid) and worker.is_alive() for worker in _workers)
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -94,8 +107,12 @@ def _render_into_cache(jobs: list[tuple[str, str, dict]]) -> None:
     in order, that no other process has claimed."""
     # mkdocs-jupyter makes a new exporter, so a new Jinja environment, for every
     # notebook; compiling nbconvert's templates again was a tenth of each render. In this
-    # worker only, their environments share one cache of compiled templates (keyed by
-    # each template's name and source: the HTML is the same).
+    # worker only, their environments share one cache of compiled templates, keyed by each
+    # template's name and source. Compiled code also depends on the environment that
+    # compiled it (its options, the kind of each filter); that is the same here because
+    # every environment in a worker is made by the same exporter classes with the same
+    # configuration (mkdocs_jupyter/nbconvert2.py). tests/test_build_shortcuts.py
+    # compares the result with nbconvert's own.
     from nbconvert.exporters import templateexporter
 
     templateexporter.Environment = functools.partial(
@@ -126,8 +143,18 @@ def _render_one(path: str, cache_path: str, options: dict) -> None:
 # while the main process builds the Markdown pages, instead of one language at a time.
 _workers: list = []
 _awaited: dict[str, Path] = {}
-_claims = tempfile.TemporaryDirectory(prefix="notebook-claims-")  # one empty file per claim
 _written: dict[str, list[Path]] = {}  # per language, its topic notebooks (this build's)
+# One file per claim, in a folder per build: `mkdocs serve` keeps this module between
+# rebuilds, and a claim of an earlier build must not keep a notebook from being rendered.
+_claims = tempfile.TemporaryDirectory(prefix="notebook-claims-")
+_claims_dir = Path(_claims.name)
+
+
+def _new_build() -> None:
+    global _claims_dir
+    _claims_dir = Path(tempfile.mkdtemp(dir=_claims.name))
+    _workers.clear()
+    _awaited.clear()
 
 
 def _jobs(lang: str, paths: list[Path], plugin_config) -> list[tuple[str, str, dict]]:
@@ -167,8 +194,8 @@ def on_pre_page(page, config, files):
     if cache_path is None or _claim(cache_path):
         return page
     while not cache_path.exists():
-        if not any(worker.is_alive() for worker in _workers):
-            break  # a worker failed: mkdocs-jupyter renders it and reports the error
+        if not _claimant_alive(cache_path):
+            break  # its worker failed: mkdocs-jupyter renders it and reports the error
         time.sleep(0.02)
     return page
 
@@ -182,6 +209,7 @@ def on_files(files, config):
     jupyter["cache_dir"] = str(rendered_cache(lang))
     languages = [language.locale for language in i18n.config.languages]
     if not i18n.building:  # the first language's build: every language's notebooks
+        _new_build()
         _written.clear()
         for other in [lang] + [o for o in languages if o != lang]:
             _written[other] = notebooks.write_topics(out_dir, other)
