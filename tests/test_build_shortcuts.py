@@ -2,7 +2,7 @@
 
 - scripts/site_hooks/highlight_once.py reuses Pygments' HTML for a block it has seen;
 - scripts/site_hooks/search.py lets Material's search index read code blocks as plain text;
-- scripts/site_hooks/notebooks.py renders notebooks in workers that claim each one once
+- scripts/notebook_workers.py renders notebooks in workers that claim each one once
   and share nbconvert's compiled templates.
 
 Each is compared here with the result without it, on the bank's own pages and notebooks.
@@ -16,13 +16,13 @@ from types import SimpleNamespace
 
 import content
 import markdown
+import notebook_workers
 import pymdownx.highlight
 import pytest
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.config import load_config
 from mkdocs.structure.toc import get_toc
 from site_hooks import highlight_once, search
-from site_hooks import notebooks as notebook_pages
 
 # Blocks at the same place on a page (so with the same line anchors) that differ only in
 # their language, or only in their source: none may be taken for another.
@@ -107,11 +107,11 @@ def claims(tmp_path, monkeypatch) -> Path:
     """An empty claims folder and no workers, as at the start of a build."""
     from nbconvert.exporters import templateexporter
 
-    # _render_into_cache shares compiled templates by replacing nbconvert's Environment
+    # render_into_cache shares compiled templates by replacing nbconvert's Environment
     monkeypatch.setattr(templateexporter, "Environment", templateexporter.Environment)
-    monkeypatch.setattr(notebook_pages, "_claims_dir", tmp_path / "claims")
-    monkeypatch.setattr(notebook_pages, "_workers", [])
-    monkeypatch.setattr(notebook_pages, "_awaited", {})
+    monkeypatch.setattr(notebook_workers, "_claims_dir", tmp_path / "claims")
+    monkeypatch.setattr(notebook_workers, "_workers", [])
+    monkeypatch.setattr(notebook_workers, "_awaited", {})
     (tmp_path / "claims").mkdir()
     return tmp_path
 
@@ -122,7 +122,7 @@ def test_notebook_workers_render_each_unclaimed_notebook_as_mkdocs_jupyter(confi
     from mkdocs_jupyter.plugin import _get_nb_toc_tokens
 
     jupyter = config.plugins["mkdocs-jupyter"].config
-    options = {k: jupyter[k] for k in (*notebook_pages.RENDER_OPTIONS, "execute", "toc_depth")}
+    options = {k: jupyter[k] for k in (*notebook_workers.RENDER_OPTIONS, "execute", "toc_depth")}
     written = {lang: notebooks.write_topics(claims / "notebooks", lang) for lang in content.LANGS}
     topic = min(written[content.DEFAULT_LANG], key=lambda p: p.stat().st_size).parent.name
     # one topic's notebook in each language: different notebooks, the same templates
@@ -132,17 +132,17 @@ def test_notebook_workers_render_each_unclaimed_notebook_as_mkdocs_jupyter(confi
     expected = {}  # the long way, before any worker has touched nbconvert
     for source in sources:
         toc_tokens, title = _get_nb_toc_tokens(source, options["toc_depth"])
-        html = convert.nb2html(source, **{k: options[k] for k in notebook_pages.RENDER_OPTIONS})
+        html = convert.nb2html(source, **{k: options[k] for k in notebook_workers.RENDER_OPTIONS})
         expected[source] = {"content": html, "toc_tokens": toc_tokens, "title": title}
     jobs = [
         (source, str(claims / f"{i}-{n}.json"), options)
         for i, source in enumerate(sources)
         for n in range(2)
     ]
-    assert notebook_pages._claim(Path(jobs[1][1])), "a fresh claim was refused"
-    assert not notebook_pages._claim(Path(jobs[1][1])), "one notebook claimed twice"
+    assert notebook_workers.claim(Path(jobs[1][1])), "a fresh claim was refused"
+    assert not notebook_workers.claim(Path(jobs[1][1])), "one notebook claimed twice"
 
-    notebook_pages._render_into_cache(jobs)
+    notebook_workers.render_into_cache(jobs)
 
     assert not Path(jobs[1][1]).exists(), "a worker rendered a notebook another process claimed"
     for source, entry, _ in jobs[:1] + jobs[2:]:
@@ -152,19 +152,17 @@ def test_notebook_workers_render_each_unclaimed_notebook_as_mkdocs_jupyter(confi
 
 def test_a_notebook_page_renders_its_own_notebook_when_no_worker_has_it(claims):
     entry = claims / "entry.json"
-    notebook_pages._awaited["topic/notebook.ipynb"] = entry
-    page = SimpleNamespace(file=SimpleNamespace(abs_src_path="topic/notebook.ipynb"))
+    notebook_workers._awaited["topic/notebook.ipynb"] = entry
 
-    notebook_pages.on_pre_page(page, config=None, files=None)  # returns: no worker to wait for
+    notebook_workers.wait_for("topic/notebook.ipynb")  # returns: no worker to wait for
 
-    assert not notebook_pages._claim(entry), "the page did not claim its notebook"
-    notebook_pages._render_into_cache([("topic/notebook.ipynb", str(entry), {})])
+    assert not notebook_workers.claim(entry), "the page did not claim its notebook"
+    notebook_workers.render_into_cache([("topic/notebook.ipynb", str(entry), {})])
     assert not entry.exists(), "a worker rendered the notebook the page had claimed"
 
 
 def test_a_notebook_page_stops_waiting_when_its_worker_is_gone(claims):
     entry = claims / "entry.json"
-    notebook_pages._awaited["topic/notebook.ipynb"] = entry
-    notebook_pages._claim_file(entry).write_text("999999999", encoding="utf-8")  # no such worker
-    page = SimpleNamespace(file=SimpleNamespace(abs_src_path="topic/notebook.ipynb"))
-    notebook_pages.on_pre_page(page, config=None, files=None)  # would wait forever otherwise
+    notebook_workers._awaited["topic/notebook.ipynb"] = entry
+    notebook_workers._claim_file(entry).write_text("999999999", encoding="utf-8")  # no such worker
+    notebook_workers.wait_for("topic/notebook.ipynb")  # would wait forever otherwise

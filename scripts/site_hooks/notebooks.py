@@ -9,39 +9,28 @@ Runs after the i18n plugin's on_files (priority -100), for each language build:
 - gives each notebook its twin in the other language, for the language switcher;
 - gives mkdocs-jupyter's cache of rendered notebooks one folder per language (below);
 - renders the notebooks missing from that cache, of both languages, in background
-  processes (one per core) that start with the first language's build and run while the
-  main process builds the Markdown pages (mkdocs-jupyter renders one notebook after
-  another: on a fresh checkout this was half of the site build). Each notebook is
-  claimed once, by whichever process gets to it first: a worker taking the next one, or
-  the main process reaching its page, which then renders it itself instead of waiting
-  (no core idles while notebooks are left).
+  processes that start with the first language's build (scripts/notebook_workers.py);
+  each notebook page waits for its own, or renders it if no worker has started it.
 Each notebook page is titled in its language and starts with a link to download the
 .ipynb and the pinned `pip install` that runs it (scripts/notebooks.py reads the pins
 from constraints.txt). Notebook pages stay out of the search index: they repeat the
 question pages.
 """
 
-import functools
-import hashlib
 import html as html_lib
 import importlib.metadata
-import json
-import multiprocessing
-import os
 import re
 import sys
-import tempfile
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import jinja2
 from markdown.extensions.toc import unique as unique_id
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import content  # noqa: E402
+import notebook_workers  # noqa: E402
 import notebooks  # noqa: E402
 
 
@@ -57,147 +46,13 @@ def rendered_cache(lang: str) -> Path:
     return content.RENDERED_NOTEBOOKS / lang / versions
 
 
-# The options mkdocs-jupyter passes to its converter (mkdocs_jupyter/plugin.py, on_pre_page).
-RENDER_OPTIONS = (
-    "kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
-    "remove_tag_config", "highlight_extra_classes", "include_requirejs", "custom_mathjax_url",
-)  # fmt: skip
-
-
-def _claim_file(cache_path: Path) -> Path:
-    return _claims_dir / hashlib.sha256(str(cache_path).encode()).hexdigest()
-
-
-def _claim(cache_path: Path) -> bool:
-    """Take the rendering of one notebook; False when another process has it. The claim
-    file holds the claimant's process id."""
-    try:
-        with _claim_file(cache_path).open("x", encoding="utf-8") as claim:
-            claim.write(str(os.getpid()))
-    except FileExistsError:
-        return False
-    return True
-
-
-def _claimant_alive(cache_path: Path) -> bool:
-    """Whether the worker that claimed this notebook is still running."""
-    pid = _claim_file(cache_path).read_text(encoding="utf-8")
-    if not pid:
-        return True  # claimed this instant, its id not written yet
-    return any(worker.pid == int(pid) and worker.is_alive() for worker in _workers)
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """nbconvert's templates compiled once per worker, not once per notebook."""
-
-    def __init__(self):
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-def _render_into_cache(jobs: list[tuple[str, str, dict]]) -> None:
-    """Render notebooks exactly as mkdocs-jupyter does on a cache miss, and store each
-    where its cache lookup will find it (runs in a forked worker process): every job,
-    in order, that no other process has claimed."""
-    # mkdocs-jupyter makes a new exporter, so a new Jinja environment, for every
-    # notebook; compiling nbconvert's templates again was a tenth of each render. In this
-    # worker only, their environments share one cache of compiled templates, keyed by each
-    # template's name and source. Compiled code also depends on the environment that
-    # compiled it (its options, the kind of each filter); that is the same here because
-    # every environment in a worker is made by the same exporter classes with the same
-    # configuration (mkdocs_jupyter/nbconvert2.py). tests/test_build_shortcuts.py
-    # compares the result with nbconvert's own.
-    from nbconvert.exporters import templateexporter
-
-    templateexporter.Environment = functools.partial(
-        jinja2.Environment, bytecode_cache=_CompiledTemplates()
-    )
-    for job in jobs:
-        if _claim(Path(job[1])):
-            _render_one(*job)
-
-
-def _render_one(path: str, cache_path: str, options: dict) -> None:
-    from mkdocs_jupyter import convert
-    from mkdocs_jupyter.plugin import _get_nb_toc_tokens
-
-    body = convert.nb2html(
-        path, execute=options["execute"], **{k: options[k] for k in RENDER_OPTIONS}
-    )
-    toc_tokens, title = _get_nb_toc_tokens(path, options["toc_depth"])
-    target = Path(cache_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"content": body, "toc_tokens": toc_tokens, "title": title}
-    target.with_suffix(".tmp").write_text(json.dumps(entry), encoding="utf-8")
-    target.with_suffix(".tmp").replace(target)
-
-
-# Workers rendering notebooks in the background, and the cache entry each notebook's page
-# will read. Started by the first language's build for every language, so that they render
-# while the main process builds the Markdown pages, instead of one language at a time.
-_workers: list = []
-_awaited: dict[str, Path] = {}
-_written: dict[str, list[Path]] = {}  # per language, its topic notebooks (this build's)
-# One file per claim, in a folder per build: `mkdocs serve` keeps this module between
-# rebuilds, and a claim of an earlier build must not keep a notebook from being rendered.
-_claims = tempfile.TemporaryDirectory(prefix="notebook-claims-")
-_claims_dir = Path(_claims.name)
-
-
-def _new_build() -> None:
-    global _claims_dir
-    _claims_dir = Path(tempfile.mkdtemp(dir=_claims.name))
-    _workers.clear()
-    _awaited.clear()
-
-
-def _jobs(lang: str, paths: list[Path], plugin_config) -> list[tuple[str, str, dict]]:
-    from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
-
-    options = {k: plugin_config[k] for k in (*RENDER_OPTIONS, "execute", "toc_depth")}
-    jobs = []
-    for path in paths:
-        key = _compute_cache_key(str(path), plugin_config, plugin_config["execute"])
-        cache_path = _get_cache_path(str(rendered_cache(lang)), key)
-        if not cache_path.exists() and cache_path not in _awaited.values():
-            jobs.append((str(path), str(cache_path), options))
-    return jobs
-
-
-def _prerender(written: dict[str, list[Path]], plugin_config) -> None:
-    """Start rendering, in the background, the notebooks `written` per language (in that
-    order) that are not in mkdocs-jupyter's cache yet."""
-    jobs = [job for lang, paths in written.items() for job in _jobs(lang, paths, plugin_config)]
-    if len(jobs) < 2:  # one notebook: mkdocs-jupyter renders it itself
-        return
-    # Forked, so the hook's function needs no pickling. A worker that fails leaves the
-    # notebook it claimed uncached; mkdocs-jupyter then renders it and reports the error.
-    fork = multiprocessing.get_context("fork")
-    for _ in range(min(len(jobs), os.cpu_count() or 1)):
-        worker = fork.Process(target=_render_into_cache, args=(jobs,), daemon=True)
-        worker.start()
-        _workers.append(worker)
-    _awaited.update({path: Path(cache_path) for path, cache_path, _ in jobs})
-
-
 @event_priority(50)  # before mkdocs-jupyter's on_pre_page looks the notebook up in its cache
 def on_pre_page(page, config, files):
-    """Wait for the background render of this notebook if a worker has it; if none
-    does yet, claim it: mkdocs-jupyter then renders it here, finding no cache entry."""
-    cache_path = _awaited.get(page.file.abs_src_path or "")
-    if cache_path is None or _claim(cache_path):
-        return page
-    while not cache_path.exists():
-        if not _claimant_alive(cache_path):
-            break  # its worker failed: mkdocs-jupyter renders it and reports the error
-        time.sleep(0.02)
+    notebook_workers.wait_for(page.file.abs_src_path or "")
     return page
+
+
+_written: dict[str, list[Path]] = {}  # per language, its topic notebooks (this build's)
 
 
 @event_priority(-200)
@@ -209,12 +64,13 @@ def on_files(files, config):
     jupyter["cache_dir"] = str(rendered_cache(lang))
     languages = [language.locale for language in i18n.config.languages]
     if not i18n.building:  # the first language's build: every language's notebooks
-        _new_build()
+        notebook_workers.new_build()
         _written.clear()
         for other in [lang] + [o for o in languages if o != lang]:
             _written[other] = notebooks.write_topics(out_dir, other)
         if jupyter["cache"]:
-            _prerender(_written, jupyter)
+            cache_dirs = {other: rendered_cache(other) for other in languages}
+            notebook_workers.start(_written, cache_dirs, jupyter)
     for path in _written[lang]:
         src_uri = path.relative_to(out_dir / lang).as_posix()
         folder = src_uri.removesuffix(".ipynb")  # <topic>/notebook
