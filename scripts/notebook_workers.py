@@ -31,6 +31,15 @@ RENDER_OPTIONS = (
 )  # fmt: skip
 
 
+# The workers of this build, and the cache entry each notebook's page will read.
+_workers: list = []
+_awaited: dict[str, Path] = {}
+# One file per claim, in a folder per build: `mkdocs serve` keeps this module between
+# rebuilds, and a claim of an earlier build must not keep a notebook from being rendered.
+_claims = tempfile.TemporaryDirectory(prefix="notebook-claims-")
+_claims_dir = Path(_claims.name)
+
+
 def _claim_file(cache_path: Path) -> Path:
     return _claims_dir / hashlib.sha256(str(cache_path).encode()).hexdigest()
 
@@ -39,8 +48,8 @@ def claim(cache_path: Path) -> bool:
     """Take the rendering of one notebook; False when another process has it. The claim
     file holds the claimant's process id."""
     try:
-        with _claim_file(cache_path).open("x", encoding="utf-8") as claim:
-            claim.write(str(os.getpid()))
+        with _claim_file(cache_path).open("x", encoding="utf-8") as file:
+            file.write(str(os.getpid()))
     except FileExistsError:
         return False
     return True
@@ -103,15 +112,6 @@ def _render_one(path: str, cache_path: str, options: dict) -> None:
     entry = {"content": body, "toc_tokens": toc_tokens, "title": title}
     target.with_suffix(".tmp").write_text(json.dumps(entry), encoding="utf-8")
     target.with_suffix(".tmp").replace(target)
-
-
-# The workers of this build, and the cache entry each notebook's page will read.
-_workers: list = []
-_awaited: dict[str, Path] = {}
-# One file per claim, in a folder per build: `mkdocs serve` keeps this module between
-# rebuilds, and a claim of an earlier build must not keep a notebook from being rendered.
-_claims = tempfile.TemporaryDirectory(prefix="notebook-claims-")
-_claims_dir = Path(_claims.name)
 
 
 def new_build() -> None:
